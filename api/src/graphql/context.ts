@@ -1,0 +1,33 @@
+import type { Permission, Role } from '../modules/identity/permissions.ts';
+import type { UserKind } from '../modules/identity/user.entity.ts';
+import type { Services } from '../services.ts';
+
+/** Who is calling, resolved once per request from a JWT access token or an API key. */
+export interface Actor {
+  userId: string;
+  orgId: string;
+  email: string;
+  role: Role;
+  kind: UserKind;
+  platformAdmin: boolean;
+  /** How the caller proved who they are. */
+  via: 'SESSION' | 'API_KEY';
+  sessionId: string | null;
+  apiKeyId: string | null;
+}
+
+/** Where a call came from, for the audit log and for CI-aware routing later. */
+export interface Origin {
+  ipAddress: string | null;
+  userAgent: string | null;
+  /** Set by the `X-AccessFlow-CI` header, and for every API-key call. */
+  ci: boolean;
+}
+
+export interface RequestContext {
+  actor: Actor | null;
+  origin: Origin;
+  services: Services;
+}
+
+export type { Permission };

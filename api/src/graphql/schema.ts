@@ -1,0 +1,46 @@
+/** Assembles the schema from every module, once per process (the Pothos builder is a singleton). */
+import { printSchemaWithDirectives } from '@graphql-tools/utils';
+import { DirectiveLocation, GraphQLDirective, GraphQLNonNull, GraphQLString, lexicographicSortSchema, type GraphQLSchema } from 'graphql';
+import { defineAuditSchema } from '../modules/audit/audit.graphql.ts';
+import { defineGroupSchema } from '../modules/groups/group.graphql.ts';
+import { defineIdentitySchema } from '../modules/identity/identity.graphql.ts';
+import { defineOrganizationSchema } from '../modules/orgs/organization.graphql.ts';
+import { builder } from './builder.ts';
+import { defineErrorTypes } from './error-types.ts';
+
+let schema: GraphQLSchema | undefined;
+
+export function getSchema(): GraphQLSchema {
+  if (schema) return schema;
+  builder.queryType({});
+  builder.mutationType({});
+  builder.subscriptionType({});
+  defineErrorTypes();
+  defineOrganizationSchema();
+  defineIdentitySchema();
+  defineGroupSchema();
+  defineAuditSchema();
+  schema = lexicographicSortSchema(
+    builder.toSchema({
+      directives: [
+        new GraphQLDirective({
+          name: 'auth',
+          description: 'The permission this field needs: a permission name, AUTHENTICATED or PLATFORM_ADMIN.',
+          locations: [DirectiveLocation.FIELD_DEFINITION],
+          args: { requires: { type: new GraphQLNonNull(GraphQLString) } },
+        }),
+        new GraphQLDirective({
+          name: 'public',
+          description: 'This field needs no credentials.',
+          locations: [DirectiveLocation.FIELD_DEFINITION],
+        }),
+      ],
+    }),
+  );
+  return schema;
+}
+
+/** The SDL committed as schema/schema.graphql, directives included. */
+export function printSdl(): string {
+  return printSchemaWithDirectives(getSchema()) + '\n';
+}

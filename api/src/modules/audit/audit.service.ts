@@ -1,0 +1,227 @@
+/**
+ * The audit log (FEATURES G1): every change appends an event in the same transaction as the change, chained
+ * per organization; `verify` walks the chain and names the first row that does not fit.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { stringify } from 'csv-stringify/sync';
+import type { Bus } from '../../bus/bus.ts';
+import type { EntityManager, Store } from '../../store/store.ts';
+import { AuditEventEntity, type AuditEvent, type AuditSource } from './audit-event.entity.ts';
+import { chainHash, sortedJson, type ChainedFields } from './chain.ts';
+
+/** Who did it and from where; built from the request by the caller. */
+export interface AuditOrigin {
+  actorId: string | null;
+  actorType: 'USER' | 'SERVICE_ACCOUNT' | 'SYSTEM' | 'ANONYMOUS';
+  ipAddress: string | null;
+  userAgent: string | null;
+  source: AuditSource;
+}
+
+export interface AuditEntry {
+  action: string;
+  targetType?: string;
+  targetId?: string;
+  metadata?: Record<string, unknown>;
+}
+
+export interface AuditFilter {
+  action?: string | null;
+  actorId?: string | null;
+  targetType?: string | null;
+  targetId?: string | null;
+  source?: AuditSource | null;
+  from?: Date | null;
+  to?: Date | null;
+}
+
+export type ChainBreak = 'HASH_MISMATCH' | 'PREVIOUS_HASH_MISMATCH' | 'ROW_MISSING_BEFORE';
+
+export interface ChainVerification {
+  ok: boolean;
+  checked: number;
+  firstBrokenEventId: string | null;
+  firstBrokenSeq: number | null;
+  reason: ChainBreak | null;
+}
+
+export const MAX_EXPORT_ROWS = 100_000;
+const VERIFY_BATCH = 2_000;
+
+export const auditTopic = (orgId: string) => `audit:${orgId}`;
+
+export class AuditService {
+  constructor(
+    private readonly store: Store,
+    private readonly bus: Bus,
+    private readonly hmacKey: Buffer,
+  ) {}
+
+  /** Appends one event inside the caller's transaction; subscribers hear of it after commit. */
+  async append(em: EntityManager, orgId: string, origin: AuditOrigin, entry: AuditEntry): Promise<AuditEvent> {
+    // One writer per org chain at a time: the lock ends with the transaction.
+    await em.execute('select pg_advisory_xact_lock(hashtextextended(?, 0))', [`audit:${orgId}`]);
+    const [last] = await em.execute<{ seq: string | number; hash: string }[]>(
+      'select seq, hash from audit_events where organization_id = ? order by seq desc limit 1',
+      [orgId],
+    );
+    const fields: ChainedFields = {
+      id: randomUUID(),
+      organizationId: orgId,
+      seq: last ? Number(last.seq) + 1 : 1,
+      actorId: origin.actorId,
+      actorType: origin.actorType,
+      action: entry.action,
+      targetType: entry.targetType ?? null,
+      targetId: entry.targetId ?? null,
+      metadata: JSON.parse(sortedJson(entry.metadata ?? {})) as Record<string, unknown>,
+      source: origin.source,
+      ipAddress: origin.ipAddress,
+      userAgent: origin.userAgent,
+      createdAt: new Date(),
+    };
+    const previousHash = last?.hash ?? null;
+    const event = em.create(AuditEventEntity, {
+      ...fields,
+      metadata: fields.metadata as Record<string, unknown>,
+      source: origin.source,
+      previousHash,
+      hash: chainHash(this.hmacKey, fields, previousHash),
+    });
+    await em.flush();
+    this.store.afterCommit(em, () => void this.bus.publish(auditTopic(orgId), { id: event.id }));
+    return event;
+  }
+
+  async find(orgId: string, id: string): Promise<AuditEvent | null> {
+    return this.store.tenant(orgId, (em) => em.findOne(AuditEventEntity, { id }));
+  }
+
+  /** Newest first, by sequence number; `afterSeq` continues below a cursor. */
+  async list(orgId: string, filter: AuditFilter, limit: number, beforeSeq: number | null): Promise<AuditEvent[]> {
+    return this.store.tenant(orgId, (em) =>
+      em.find(
+        AuditEventEntity,
+        { ...whereOf(filter), ...(beforeSeq !== null ? { seq: { $lt: beforeSeq } } : {}) },
+        { orderBy: { seq: 'desc' }, limit },
+      ),
+    );
+  }
+
+  async verify(orgId: string): Promise<ChainVerification> {
+    return this.store.tenant(orgId, async (em) => {
+      let expectedSeq = 1;
+      let previousHash: string | null = null;
+      let checked = 0;
+      for (;;) {
+        const rows = await em.find(
+          AuditEventEntity,
+          { seq: { $gte: expectedSeq } },
+          { orderBy: { seq: 'asc' }, limit: VERIFY_BATCH },
+        );
+        for (const row of rows) {
+          const broken = (reason: ChainBreak): ChainVerification => ({
+            ok: false,
+            checked,
+            firstBrokenEventId: row.id,
+            firstBrokenSeq: row.seq,
+            reason,
+          });
+          if (row.seq !== expectedSeq) return broken('ROW_MISSING_BEFORE');
+          if (row.previousHash !== previousHash) return broken('PREVIOUS_HASH_MISMATCH');
+          if (chainHash(this.hmacKey, row, previousHash) !== row.hash) return broken('HASH_MISMATCH');
+          checked += 1;
+          expectedSeq += 1;
+          previousHash = row.hash;
+        }
+        em.clear();
+        if (rows.length < VERIFY_BATCH) {
+          return { ok: true, checked, firstBrokenEventId: null, firstBrokenSeq: null, reason: null };
+        }
+      }
+    });
+  }
+
+  /** Exports for `actor` and records the export (with the file's SHA-256) in the same chain. */
+  async exportFor(actor: { orgId: string; userId: string; kind: 'HUMAN' | 'SERVICE_ACCOUNT' }, request: { ipAddress: string | null; userAgent: string | null }, filter: AuditFilter) {
+    const result = await this.exportCsv(actor.orgId, filter);
+    await this.store.tenant(actor.orgId, (em) =>
+      this.append(em, actor.orgId, auditOriginOf(actor, request), {
+        action: 'AUDIT_EXPORTED',
+        metadata: {
+          filter: JSON.parse(JSON.stringify(filter)) as unknown,
+          rowCount: result.rowCount,
+          truncated: result.truncated,
+          sha256: createHash('sha256').update(result.csv).digest('hex'),
+        },
+      }),
+    );
+    return result;
+  }
+
+  /** RFC 4180 CSV of the matching events, oldest first; at most MAX_EXPORT_ROWS. */
+  async exportCsv(orgId: string, filter: AuditFilter): Promise<{ csv: string; rowCount: number; truncated: boolean }> {
+    const rows = await this.store.tenant(orgId, (em) =>
+      em.find(AuditEventEntity, whereOf(filter), { orderBy: { seq: 'asc' }, limit: MAX_EXPORT_ROWS + 1 }),
+    );
+    const truncated = rows.length > MAX_EXPORT_ROWS;
+    const kept = rows.slice(0, MAX_EXPORT_ROWS);
+    const csv = stringify(
+      kept.map((e) => [
+        e.id,
+        e.seq,
+        e.createdAt.toISOString(),
+        e.actorId ?? '',
+        e.actorType,
+        e.action,
+        e.targetType ?? '',
+        e.targetId ?? '',
+        e.source,
+        e.ipAddress ?? '',
+        e.userAgent ?? '',
+        sortedJson(e.metadata),
+        e.previousHash ?? '',
+        e.hash,
+      ]),
+      {
+        header: true,
+        record_delimiter: '\r\n',
+        columns: [
+          'id', 'seq', 'created_at', 'actor_id', 'actor_type', 'action', 'target_type', 'target_id',
+          'source', 'ip_address', 'user_agent', 'metadata', 'previous_hash', 'hash',
+        ],
+      },
+    );
+    return { csv, rowCount: kept.length, truncated };
+  }
+}
+
+function whereOf(filter: AuditFilter) {
+  const createdAt = {
+    ...(filter.from ? { $gte: filter.from } : {}),
+    ...(filter.to ? { $lt: filter.to } : {}),
+  };
+  return {
+    ...(filter.action ? { action: filter.action } : {}),
+    ...(filter.actorId ? { actorId: filter.actorId } : {}),
+    ...(filter.targetType ? { targetType: filter.targetType } : {}),
+    ...(filter.targetId ? { targetId: filter.targetId } : {}),
+    ...(filter.source ? { source: filter.source } : {}),
+    ...(Object.keys(createdAt).length ? { createdAt } : {}),
+  };
+}
+
+/** The audit origin of a request made by `actor` (null for anonymous calls such as sign-in). */
+export function auditOriginOf(
+  actor: { userId: string; kind: 'HUMAN' | 'SERVICE_ACCOUNT' } | null,
+  request: { ipAddress: string | null; userAgent: string | null },
+  source: AuditSource = 'API',
+): AuditOrigin {
+  return {
+    actorId: actor?.userId ?? null,
+    actorType: actor === null ? 'ANONYMOUS' : actor.kind === 'SERVICE_ACCOUNT' ? 'SERVICE_ACCOUNT' : 'USER',
+    ipAddress: request.ipAddress,
+    userAgent: request.userAgent,
+    source,
+  };
+}

@@ -1,0 +1,77 @@
+/**
+ * The audit chain's canonical encoding and hash. Each field is a 4-byte big-endian length and its UTF-8 bytes
+ * (length 0xFFFFFFFF for null), in a fixed order; metadata is JSON with recursively sorted keys.
+ * hash = HMAC-SHA256(key, canonical ‖ previousHash as hex text, or nothing for the first row of an org).
+ */
+import { createHmac } from 'node:crypto';
+
+export interface ChainedFields {
+  id: string;
+  organizationId: string;
+  seq: number;
+  actorId?: string | null;
+  actorType: string;
+  action: string;
+  targetType?: string | null;
+  targetId?: string | null;
+  metadata: unknown;
+  source: string;
+  ipAddress?: string | null;
+  userAgent?: string | null;
+  createdAt: Date;
+}
+
+const NULL_LENGTH = 0xffffffff;
+
+export function canonicalBytes(row: ChainedFields): Buffer {
+  const fields: (string | null)[] = [
+    row.id,
+    row.organizationId,
+    String(row.seq),
+    row.actorId ?? null,
+    row.actorType,
+    row.action,
+    row.targetType ?? null,
+    row.targetId ?? null,
+    sortedJson(row.metadata),
+    row.source,
+    row.ipAddress ?? null,
+    row.userAgent ?? null,
+    row.createdAt.toISOString(),
+  ];
+  const parts: Buffer[] = [];
+  for (const field of fields) {
+    const length = Buffer.alloc(4);
+    if (field === null) {
+      length.writeUInt32BE(NULL_LENGTH);
+      parts.push(length);
+    } else {
+      const bytes = Buffer.from(field, 'utf8');
+      length.writeUInt32BE(bytes.length);
+      parts.push(length, bytes);
+    }
+  }
+  return Buffer.concat(parts);
+}
+
+export function chainHash(key: Buffer, row: ChainedFields, previousHash: string | null): string {
+  const hmac = createHmac('sha256', key).update(canonicalBytes(row));
+  if (previousHash !== null) hmac.update(previousHash, 'utf8');
+  return hmac.digest('hex');
+}
+
+export function sortedJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value));
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]),
+    );
+  }
+  return value;
+}

@@ -1,0 +1,41 @@
+/** The services of one running server, wired once in app.ts and handed to resolvers through the context. */
+import type { Bus } from './bus/bus.ts';
+import type { Config } from './config.ts';
+import type { Keys } from './keys.ts';
+import type { Logger } from './logger.ts';
+import { AuditService } from './modules/audit/audit.service.ts';
+import { GroupService } from './modules/groups/group.service.ts';
+import { ApiKeyService } from './modules/identity/api-key.service.ts';
+import { AuthService } from './modules/identity/auth.service.ts';
+import { UserService } from './modules/identity/user.service.ts';
+import { OrganizationService } from './modules/orgs/organization.service.ts';
+import type { Store } from './store/store.ts';
+
+export interface Services {
+  config: Config;
+  log: Logger;
+  store: Store;
+  bus: Bus;
+  audit: AuditService;
+  auth: AuthService;
+  users: UserService;
+  apiKeys: ApiKeyService;
+  groups: GroupService;
+  orgs: OrganizationService;
+}
+
+export function createServices(deps: { config: Config; log: Logger; store: Store; bus: Bus; keys: Keys }): Services {
+  const { config, store, bus, keys } = deps;
+  const audit = new AuditService(store, bus, keys.auditHmac);
+  const auth = new AuthService(store, audit, keys.jwtSigning, config);
+  const users = new UserService(store, audit);
+  return {
+    ...deps,
+    audit,
+    auth,
+    users,
+    apiKeys: new ApiKeyService(store, audit, users),
+    groups: new GroupService(store, audit),
+    orgs: new OrganizationService(store, audit, auth),
+  };
+}
