@@ -5,12 +5,12 @@
 import { GraphQLError } from 'graphql';
 
 export abstract class DomainError extends GraphQLError {
-  abstract readonly code: string;
-  constructor(message: string, extensions: Record<string, unknown> = {}) {
-    super(message, { extensions });
-  }
-  override toJSON() {
-    return { ...super.toJSON(), extensions: { ...this.extensions, code: this.code } };
+  constructor(
+    readonly code: string,
+    message: string,
+    extensions: Record<string, unknown> = {},
+  ) {
+    super(message, { extensions: { ...extensions, code } });
   }
 }
 
@@ -20,34 +20,37 @@ export interface FieldIssue {
 }
 
 export class ValidationError extends DomainError {
-  readonly code = 'VALIDATION_FAILED';
   constructor(message: string, readonly issues: FieldIssue[] = []) {
-    super(message, { issues });
+    super('VALIDATION_FAILED', message, { issues });
   }
 }
 
 export class NotFoundError extends DomainError {
-  readonly code = 'NOT_FOUND';
   constructor(readonly entity: string, readonly id: string) {
-    super(`${entity} ${id} not found`);
+    super('NOT_FOUND', `${entity} ${id} not found`);
   }
 }
 
 export class ForbiddenError extends DomainError {
-  readonly code = 'FORBIDDEN';
+  constructor(message: string) {
+    super('FORBIDDEN', message);
+  }
 }
 
 export class UnauthenticatedError extends DomainError {
-  readonly code = 'UNAUTHENTICATED';
+  constructor(message: string) {
+    super('UNAUTHENTICATED', message);
+  }
 }
 
 export class ConflictError extends DomainError {
-  readonly code = 'CONFLICT';
+  constructor(message: string) {
+    super('CONFLICT', message);
+  }
 }
 
 export class QuotaExceededError extends DomainError {
-  readonly code = 'QUOTA_EXCEEDED';
   constructor(readonly limit: string, readonly max: number) {
-    super(`quota exceeded: ${limit} is limited to ${max} for this organization`, { limit, max });
+    super('QUOTA_EXCEEDED', `quota exceeded: ${limit} is limited to ${max} for this organization`, { limit, max });
   }
 }

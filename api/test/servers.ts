@@ -151,7 +151,7 @@ async function startMariadb(session: Session, bin: Binaries): Promise<string> {
   const port = await freePort();
   // --no-defaults must come first; it keeps /etc/mysql out of the picture.
   const common = ['--no-defaults', `--datadir=${join(dir, 'data')}`, ...(RUNNING_AS_ROOT ? ['--user=mysql'] : [])];
-  const client = ['--no-defaults', '--host=127.0.0.1', `--port=${port}`, '--user=root'];
+  const client = ['--no-defaults', '--host=127.0.0.1', `--port=${port}`, '--user=root', '--connect-timeout=2'];
   return withLogTail('MariaDB', log, async () => {
     await run(bin, bin.mariadbInstallDb, [...common, '--auth-root-authentication-method=normal', '--skip-test-db']);
     const server = spawnServer(session, 'MariaDB', bin.mariadbd, 'SIGTERM', [
@@ -203,6 +203,7 @@ async function startRedis(session: Session, bin: Binaries): Promise<string> {
 /**
  * Polls `probe` (with a short, growing delay) until it returns true. A probe
  * that throws aborts the wait with its error (use that for "the server died").
+ * The deadline is checked between probes, so each probe must be bounded itself.
  */
 export async function waitUntil(
   probe: () => boolean | Promise<boolean>,
@@ -217,8 +218,23 @@ export async function waitUntil(
   }
 }
 
-/** A loopback TCP port that was free a moment ago (listen on port 0, then close). */
+const portsHandedOut = new Set<number>();
+
+/**
+ * A loopback TCP port that was free a moment ago (listen on port 0, then close),
+ * and that this process has not handed out before.
+ */
 export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = await unusedPort();
+    if (!portsHandedOut.has(port)) {
+      portsHandedOut.add(port);
+      return port;
+    }
+  }
+}
+
+async function unusedPort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -367,21 +383,19 @@ async function run(
   const [file, argv] =
     user !== undefined && RUNNING_AS_ROOT ? [bin.runuser, ['-u', user, '--', command, ...args]] : [command, args];
   try {
-    await execFileAsync(file, argv, { timeout: START_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 });
+    await execFileAsync(file, argv, { timeout: START_TIMEOUT_MS, killSignal: 'SIGKILL', maxBuffer: 16 * 1024 * 1024 });
   } catch (error) {
-    const output = ['stderr', 'stdout']
-      .map((stream) => (error instanceof Error && stream in error ? String(Reflect.get(error, stream)).trim() : ''))
-      .filter((text) => text !== '')
-      .join('\n')
-      .slice(-4000);
-    throw new Error(`${[file, ...argv].join(' ')} failed: ${errorMessage(error)}${output ? `\n${output}` : ''}`, {
-      cause: error,
-    });
+    const field = (name: string): string =>
+      error instanceof Error && name in error ? String(Reflect.get(error, name) ?? '').trim() : '';
+    const how = field('signal') !== '' ? `was killed by ${field('signal')}` : `failed (exit code ${field('code')})`;
+    const output = [field('stderr'), field('stdout')].filter((text) => text !== '').join('\n').slice(-4000);
+    throw new Error(`${[file, ...argv].join(' ')} ${how}${output === '' ? '' : `:\n${output}`}`, { cause: error });
   }
 }
 
 async function succeeds(command: string, args: readonly string[]): Promise<boolean> {
-  return execFileAsync(command, args, { timeout: 5_000 }).then(
+  // SIGKILL: mariadb-admin ignores SIGTERM while it waits for a handshake that never comes.
+  return execFileAsync(command, args, { timeout: 5_000, killSignal: 'SIGKILL' }).then(
     () => true,
     () => false,
   );

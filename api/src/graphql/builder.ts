@@ -18,6 +18,9 @@ import {
 } from '../errors.ts';
 import { roleHas, type Permission } from '../modules/identity/permissions.ts';
 import type { RequestContext } from './context.ts';
+import { InputErrorsPlugin } from './input-errors-plugin.ts';
+
+SchemaBuilder.registerPlugin('inputErrors', InputErrorsPlugin);
 
 export const builder = new SchemaBuilder<{
   Context: RequestContext;
@@ -36,12 +39,13 @@ export const builder = new SchemaBuilder<{
 }>({
   plugins: [
     ScopeAuthPlugin,
-    ErrorsPlugin,
     ValidationPlugin,
+    ErrorsPlugin,
     RelayPlugin,
     DataloaderPlugin,
     SimpleObjectsPlugin,
     DirectivesPlugin,
+    'inputErrors',
   ],
   defaultFieldNullability: false,
   // graphql-tools' printer (schema/schema.graphql) reads directives keyed by name.
