@@ -43,8 +43,8 @@ const BINARIES = {
   pgCtl: { command: `${PG_BIN}/pg_ctl`, debianPackage: 'postgresql-15' },
   mariadbInstallDb: { command: 'mariadb-install-db', debianPackage: 'mariadb-server' },
   mariadbd: { command: 'mariadbd', debianPackage: 'mariadb-server' },
-  mariadbAdmin: { command: 'mariadb-admin', debianPackage: 'mariadb-client' },
-  mariadb: { command: 'mariadb', debianPackage: 'mariadb-client' },
+  mariadbAdmin: { command: 'mariadb-admin', debianPackage: 'mariadb-server' },
+  mariadb: { command: 'mariadb', debianPackage: 'mariadb-server' },
   redisServer: { command: 'redis-server', debianPackage: 'redis-server' },
   runuser: { command: 'runuser', debianPackage: 'util-linux' },
 } as const;
