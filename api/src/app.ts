@@ -39,9 +39,8 @@ export async function buildApp(config: Config, log: Logger = createLogger(config
   const fetch = async (request: Request, context: ServerContext = {}): Promise<Response> => {
     const url = new URL(request.url);
     if (url.pathname === '/readyz') return readiness(services);
-    const tooLarge = await exceedsBodyLimit(request, config.limits.maxBodyBytes);
-    if (tooLarge) return tooLarge;
-    return yoga.fetch(request, context);
+    const limited = await limitBody(request, config.limits.maxBodyBytes);
+    return limited instanceof Response ? limited : yoga.fetch(limited, context);
   };
 
   let server: Server | undefined;
@@ -114,31 +113,32 @@ async function readiness(services: Services): Promise<Response> {
   }
 }
 
-/** A 413 response when the body is over `limit` bytes (by header, or by counting a body without one). */
-async function exceedsBodyLimit(request: Request, limit: number): Promise<Response | null> {
-  const declared = Number(request.headers.get('content-length') ?? 'NaN');
-  if (Number.isFinite(declared) && declared <= limit) return null;
-  if (Number.isFinite(declared) || (request.body && (await bodyLength(request.clone(), limit)) > limit)) {
-    return Response.json(
+/**
+ * Reads the body once, up to `limit` bytes: a 413 response when it is larger (by header, or by counting a
+ * body sent without one), else the request with its body buffered.
+ */
+async function limitBody(request: Request, limit: number): Promise<Request | Response> {
+  if (!request.body) return request;
+  const tooLarge = () =>
+    Response.json(
       { errors: [{ message: `request body is larger than ${limit} bytes`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] },
       { status: 413 },
     );
-  }
-  return null;
-}
-
-async function bodyLength(request: Request, limit: number): Promise<number> {
+  if (Number(request.headers.get('content-length') ?? 0) > limit) return tooLarge();
+  const chunks: Uint8Array[] = [];
   let total = 0;
-  const reader = request.body!.getReader();
+  const reader = request.body.getReader();
   for (;;) {
     const { done, value } = await reader.read();
-    if (done) return total;
+    if (done) break;
     total += value.byteLength;
     if (total > limit) {
-      await reader.cancel();
-      return total;
+      void reader.cancel();
+      return tooLarge();
     }
+    chunks.push(value);
   }
+  return new Request(request, { body: Buffer.concat(chunks), duplex: 'half' } as RequestInit);
 }
 
 /** Node's http request → the app's fetch → a streamed response (SSE included). */

@@ -429,7 +429,8 @@ function isAlive(pid: number): boolean {
     return errorCode(error) === 'EPERM';
   }
   // An exited process that its parent has not reaped (a zombie) still answers kill(pid, 0).
-  // Daemonized servers are re-parented to PID 1, which in containers often never reaps.
+  // That happens to the postmaster (pg_ctl leaves it to PID 1, which in containers may never
+  // reap), and to our own children while the synchronous 'exit' hook blocks the event loop.
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
