@@ -67,7 +67,7 @@ export async function timeIt(
   fn: (index: number) => unknown,
   { warmup, iterations }: { warmup: number; iterations: number },
 ): Promise<Timing> {
-  for (let i = 0; i < warmup; i++) await settle(fn(i));
+  await repeat(fn, warmup);
   const durations: number[] = [];
   for (let i = warmup; i < warmup + iterations; i++) {
     const start = process.hrtime.bigint();
@@ -115,8 +115,12 @@ function round(value: number, digits: number): number {
   return Math.round(value * factor) / factor;
 }
 
-async function settle(value: unknown): Promise<void> {
-  if (value instanceof Promise) await value;
+/** Calls `fn` `times` times, untimed, awaiting each call that returns a promise. */
+export async function repeat(fn: (index: number) => unknown, times: number): Promise<void> {
+  for (let i = 0; i < times; i++) {
+    const value = fn(i);
+    if (value instanceof Promise) await value;
+  }
 }
 
 async function writeResults(startedAt: Date, results: BenchResult[]): Promise<string> {
