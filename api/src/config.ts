@@ -59,7 +59,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return {
     port: e.PORT,
     host: e.HOST,
-    dataDir: resolve(e.ACCESSFLOW_DATA_DIR),
+    // Relative to where the user typed `npm start` (npm runs workspace scripts from the workspace folder).
+    dataDir: resolve(env['INIT_CWD'] ?? process.cwd(), e.ACCESSFLOW_DATA_DIR),
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     redisUrl: e.REDIS_URL,
