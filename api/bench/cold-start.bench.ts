@@ -40,9 +40,9 @@ export const coldStart: Benchmark = {
     const root = await mkdtemp(join(tmpdir(), 'accessflow-bench-'));
     try {
       note(`cold-start: 1 warm-up round, then ${ROUNDS} measured rounds (fresh boot, reopen, baseline)`);
-      await oneRound(join(root, 'warm-up'));
+      await oneRound(root, 'warm-up');
       const rounds: Round[] = [];
-      for (let i = 0; i < ROUNDS; i++) rounds.push(await oneRound(join(root, `round-${i}`)));
+      for (let i = 1; i <= ROUNDS; i++) rounds.push(await oneRound(root, `round-${i}`));
       return results(rounds);
     } finally {
       await rm(root, { recursive: true, force: true });
@@ -51,12 +51,12 @@ export const coldStart: Benchmark = {
 };
 
 /** One fresh boot and one reopen of a new data dir, and one baseline start, interleaved so drift hits all three. */
-async function oneRound(dataDir: string): Promise<Round> {
-  const env = serverEnv(dataDir);
+async function oneRound(root: string, label: string): Promise<Round> {
+  const env = serverEnv(join(root, label));
   const fresh = await timeToReady(SERVER_ENTRY, env);
   const reopen = await timeToReady(SERVER_ENTRY, env);
   const baseline = await timeToReady(BASELINE_ENTRY, env);
-  note(`cold-start round: fresh ${formatNumber(fresh)} ms, reopen ${formatNumber(reopen)} ms, baseline ${formatNumber(baseline)} ms`);
+  note(`cold-start ${label}: fresh ${formatNumber(fresh)} ms, reopen ${formatNumber(reopen)} ms, baseline ${formatNumber(baseline)} ms`);
   return { fresh, reopen, baseline };
 }
 
