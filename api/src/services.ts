@@ -25,12 +25,15 @@ export interface Services {
 }
 
 export function createServices(deps: { config: Config; log: Logger; store: Store; bus: Bus; keys: Keys }): Services {
-  const { config, store, bus, keys } = deps;
+  const { config, log, store, bus, keys } = deps;
   const audit = new AuditService(store, bus, keys.auditHmac);
   const auth = new AuthService(store, audit, keys.jwtSigning, config);
   const users = new UserService(store, audit);
   return {
-    ...deps,
+    config,
+    log,
+    store,
+    bus,
     audit,
     auth,
     users,

@@ -11,7 +11,7 @@ import pg from 'pg';
 import { inject } from 'vitest';
 import { buildApp, type App } from '../src/app.ts';
 import { loadConfig, type Config } from '../src/config.ts';
-import { createLogger } from '../src/logger.ts';
+import { createLogger, type Logger } from '../src/logger.ts';
 import type { Role } from '../src/modules/identity/permissions.ts';
 import { createPostgresDatabase } from './servers.ts';
 
@@ -42,6 +42,8 @@ export interface TestAppOptions {
   store?: 'postgresql' | 'pglite';
   redis?: boolean;
   env?: Record<string, string>;
+  /** The server's logger; silent by default. */
+  log?: Logger;
 }
 
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -61,7 +63,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     ...(options.redis ? { REDIS_URL: inject('redisUrl') } : {}),
     ...options.env,
   });
-  const app = await buildApp(config, createLogger('silent'));
+  const app = await buildApp(config, options.log ?? createLogger('silent'));
   const fetch = (path: string, init?: RequestInit) => app.fetch(new Request(`http://test.local${path}`, init));
   return {
     app,

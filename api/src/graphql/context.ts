@@ -1,4 +1,4 @@
-import type { Permission, Role } from '../modules/identity/permissions.ts';
+import type { Role } from '../modules/identity/permissions.ts';
 import type { UserKind } from '../modules/identity/user.entity.ts';
 import type { Services } from '../services.ts';
 
@@ -29,5 +29,3 @@ export interface RequestContext {
   origin: Origin;
   services: Services;
 }
-
-export type { Permission };
