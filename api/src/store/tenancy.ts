@@ -17,3 +17,6 @@ export function tenantPolicies(orgColumn = 'organization_id'): PolicyDef[] {
     { name: 'system_access', roles: [SYSTEM_ROLE], using: 'true', check: 'true' },
   ];
 }
+
+/** Entity options of every tenant table: forced row-level security with the two policies above. */
+export const TENANT_TABLE = { policies: tenantPolicies(), rowLevelSecurity: 'force' } as const;

@@ -1,7 +1,7 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { idColumn } from '../../store/columns.ts';
-import { tenantPolicies } from '../../store/tenancy.ts';
-import { OrganizationEntity } from '../orgs/organization.entity.ts';
+import { TENANT_TABLE } from '../../store/tenancy.ts';
+import { organizationIdColumn } from '../orgs/organization.entity.ts';
 
 export const AUDIT_SOURCES = ['API', 'BOOTSTRAP', 'SYSTEM', 'SCHEDULER'] as const;
 export type AuditSource = (typeof AUDIT_SOURCES)[number];
@@ -16,7 +16,7 @@ export const AuditEventEntity = defineEntity({
   uniques: [{ properties: ['organizationId', 'seq'] }],
   properties: {
     id: idColumn(),
-    organizationId: p.manyToOne(OrganizationEntity).mapToPk().fieldName('organization_id'),
+    organizationId: organizationIdColumn(),
     seq: p.bigint('number'),
     actorId: p.uuid().nullable(),
     actorType: p.string().length(32),
@@ -31,7 +31,6 @@ export const AuditEventEntity = defineEntity({
     previousHash: p.string().length(64).nullable(),
     hash: p.string().length(64),
   },
-  policies: tenantPolicies(),
-  rowLevelSecurity: 'force',
+  ...TENANT_TABLE,
 });
 export type AuditEvent = InferEntity<typeof AuditEventEntity>;

@@ -1,7 +1,7 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { createdAtColumn, idColumn, updatedAtColumn } from '../../store/columns.ts';
-import { tenantPolicies } from '../../store/tenancy.ts';
-import { OrganizationEntity } from '../orgs/organization.entity.ts';
+import { TENANT_TABLE } from '../../store/tenancy.ts';
+import { organizationIdColumn } from '../orgs/organization.entity.ts';
 import { UserEntity } from '../identity/user.entity.ts';
 
 export const UserGroupEntity = defineEntity({
@@ -10,14 +10,13 @@ export const UserGroupEntity = defineEntity({
   uniques: [{ properties: ['organizationId', 'name'] }],
   properties: {
     id: idColumn(),
-    organizationId: p.manyToOne(OrganizationEntity).mapToPk().fieldName('organization_id').index(),
+    organizationId: organizationIdColumn().index(),
     name: p.string().length(200),
     description: p.text().nullable(),
     createdAt: createdAtColumn(),
     updatedAt: updatedAtColumn(),
   },
-  policies: tenantPolicies(),
-  rowLevelSecurity: 'force',
+  ...TENANT_TABLE,
 });
 export type UserGroup = InferEntity<typeof UserGroupEntity>;
 
@@ -29,13 +28,12 @@ export const GroupMembershipEntity = defineEntity({
   uniques: [{ properties: ['groupId', 'userId'] }],
   properties: {
     id: idColumn(),
-    organizationId: p.manyToOne(OrganizationEntity).mapToPk().fieldName('organization_id').index(),
+    organizationId: organizationIdColumn().index(),
     groupId: p.manyToOne(UserGroupEntity).mapToPk().fieldName('group_id').deleteRule('cascade'),
     userId: p.manyToOne(UserEntity).mapToPk().fieldName('user_id').index().deleteRule('cascade'),
     source: p.enum(MEMBERSHIP_SOURCES).default('MANUAL'),
     createdAt: createdAtColumn(),
   },
-  policies: tenantPolicies(),
-  rowLevelSecurity: 'force',
+  ...TENANT_TABLE,
 });
 export type GroupMembership = InferEntity<typeof GroupMembershipEntity>;

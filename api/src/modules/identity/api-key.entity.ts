@@ -1,7 +1,7 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { createdAtColumn, idColumn } from '../../store/columns.ts';
-import { tenantPolicies } from '../../store/tenancy.ts';
-import { OrganizationEntity } from '../orgs/organization.entity.ts';
+import { TENANT_TABLE } from '../../store/tenancy.ts';
+import { organizationIdColumn } from '../orgs/organization.entity.ts';
 import { UserEntity } from './user.entity.ts';
 
 /** An API key acts as its user. Only the SHA-256 of the raw key is kept; the raw key is shown once. */
@@ -10,7 +10,7 @@ export const ApiKeyEntity = defineEntity({
   tableName: 'api_keys',
   properties: {
     id: idColumn(),
-    organizationId: p.manyToOne(OrganizationEntity).mapToPk().fieldName('organization_id').index(),
+    organizationId: organizationIdColumn().index(),
     userId: p.manyToOne(UserEntity).mapToPk().fieldName('user_id').index(),
     name: p.string().length(200),
     /** First characters of the raw key, for people to recognise it. */
@@ -22,7 +22,6 @@ export const ApiKeyEntity = defineEntity({
     createdById: p.uuid().nullable(),
     createdAt: createdAtColumn(),
   },
-  policies: tenantPolicies(),
-  rowLevelSecurity: 'force',
+  ...TENANT_TABLE,
 });
 export type ApiKey = InferEntity<typeof ApiKeyEntity>;

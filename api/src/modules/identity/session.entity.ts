@@ -1,7 +1,7 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { createdAtColumn, idColumn } from '../../store/columns.ts';
-import { tenantPolicies } from '../../store/tenancy.ts';
-import { OrganizationEntity } from '../orgs/organization.entity.ts';
+import { TENANT_TABLE } from '../../store/tenancy.ts';
+import { organizationIdColumn } from '../orgs/organization.entity.ts';
 import { UserEntity } from './user.entity.ts';
 
 /** One sign-in. Access tokens carry its id, so revoking the session ends them at once. */
@@ -10,7 +10,7 @@ export const SessionEntity = defineEntity({
   tableName: 'sessions',
   properties: {
     id: idColumn(),
-    organizationId: p.manyToOne(OrganizationEntity).mapToPk().fieldName('organization_id').index(),
+    organizationId: organizationIdColumn().index(),
     userId: p.manyToOne(UserEntity).mapToPk().fieldName('user_id').index(),
     /** SHA-256 of the current refresh token; rotated on every refresh. */
     refreshTokenHash: p.string().length(64).unique(),
@@ -18,7 +18,6 @@ export const SessionEntity = defineEntity({
     revokedAt: p.datetime().nullable(),
     createdAt: createdAtColumn(),
   },
-  policies: tenantPolicies(),
-  rowLevelSecurity: 'force',
+  ...TENANT_TABLE,
 });
 export type Session = InferEntity<typeof SessionEntity>;

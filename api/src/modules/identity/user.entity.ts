@@ -1,7 +1,7 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { createdAtColumn, idColumn, updatedAtColumn } from '../../store/columns.ts';
-import { tenantPolicies } from '../../store/tenancy.ts';
-import { OrganizationEntity } from '../orgs/organization.entity.ts';
+import { TENANT_TABLE } from '../../store/tenancy.ts';
+import { organizationIdColumn } from '../orgs/organization.entity.ts';
 import { ROLES } from './permissions.ts';
 
 export const USER_KINDS = ['HUMAN', 'SERVICE_ACCOUNT'] as const;
@@ -12,7 +12,7 @@ export const UserEntity = defineEntity({
   tableName: 'users',
   properties: {
     id: idColumn(),
-    organizationId: p.manyToOne(OrganizationEntity).mapToPk().fieldName('organization_id').index(),
+    organizationId: organizationIdColumn().index(),
     kind: p.enum(USER_KINDS).default('HUMAN'),
     /** Lower-cased; unique across the instance because sign-in names no organization. Service accounts get a synthetic one. */
     email: p.string().length(320).unique(),
@@ -28,7 +28,6 @@ export const UserEntity = defineEntity({
     createdAt: createdAtColumn(),
     updatedAt: updatedAtColumn(),
   },
-  policies: tenantPolicies(),
-  rowLevelSecurity: 'force',
+  ...TENANT_TABLE,
 });
 export type User = InferEntity<typeof UserEntity>;

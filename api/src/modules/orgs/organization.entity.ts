@@ -20,3 +20,6 @@ export const OrganizationEntity = defineEntity({
   rowLevelSecurity: 'force',
 });
 export type Organization = InferEntity<typeof OrganizationEntity>;
+
+/** The `organization_id` column of a tenant table (row-level security filters on it). */
+export const organizationIdColumn = () => p.manyToOne(OrganizationEntity).mapToPk().fieldName('organization_id');
