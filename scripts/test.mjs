@@ -23,7 +23,8 @@ for (const workspace of WORKSPACES_WITH_TESTS) {
   try {
     const result = JSON.parse(readFileSync(report, 'utf8'));
     totals.passed += result.numPassedTests;
-    totals.failed += result.numFailedTests + (result.numFailedTestSuites ?? 0);
+    // A file that failed to load has no failed test of its own: count it once so the line never says 0 failed.
+    totals.failed += result.numFailedTests || (run.status === 0 ? 0 : Math.max(1, result.numFailedTestSuites ?? 0));
     totals.skipped += result.numPendingTests + result.numTodoTests;
   } catch {
     console.error(`${workspace}: vitest wrote no report`);

@@ -5,12 +5,10 @@
 import { GraphQLError } from 'graphql';
 
 export abstract class DomainError extends GraphQLError {
-  constructor(
-    readonly code: string,
-    message: string,
-    extensions: Record<string, unknown> = {},
-  ) {
+  readonly code: string;
+  constructor(code: string, message: string, extensions: Record<string, unknown> = {}) {
     super(message, { extensions: { ...extensions, code } });
+    this.code = code;
   }
 }
 
@@ -20,14 +18,20 @@ export interface FieldIssue {
 }
 
 export class ValidationError extends DomainError {
-  constructor(message: string, readonly issues: FieldIssue[] = []) {
+  readonly issues: FieldIssue[];
+  constructor(message: string, issues: FieldIssue[] = []) {
     super('VALIDATION_FAILED', message, { issues });
+    this.issues = issues;
   }
 }
 
 export class NotFoundError extends DomainError {
-  constructor(readonly entity: string, readonly id: string) {
+  readonly entity: string;
+  readonly id: string;
+  constructor(entity: string, id: string) {
     super('NOT_FOUND', `${entity} ${id} not found`);
+    this.entity = entity;
+    this.id = id;
   }
 }
 
@@ -50,7 +54,20 @@ export class ConflictError extends DomainError {
 }
 
 export class QuotaExceededError extends DomainError {
-  constructor(readonly limit: string, readonly max: number) {
+  readonly limit: string;
+  readonly max: number;
+  constructor(limit: string, max: number) {
     super('QUOTA_EXCEEDED', `quota exceeded: ${limit} is limited to ${max} for this organization`, { limit, max });
+    this.limit = limit;
+    this.max = max;
+  }
+}
+
+/** A target database refused or could not be reached; `message` is the database's own, never with credentials. */
+export class ConnectionFailedError extends DomainError {
+  readonly kind: string;
+  constructor(message: string, kind: string) {
+    super('CONNECTION_FAILED', message, { kind });
+    this.kind = kind;
   }
 }

@@ -2,7 +2,7 @@
  * Key material: from the environment, or created once in the data dir (mode 0600) and reused after.
  * Separate keys for secret encryption, token signing and the audit chain, so one can rotate without the others.
  */
-import { randomBytes } from 'node:crypto';
+import { hkdfSync, randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from './config.ts';
@@ -15,19 +15,23 @@ export interface Keys {
   jwtSigning: Buffer;
   /** HMAC-SHA256 key of the audit chain. */
   auditHmac: Buffer;
+  /** HMAC key of the HASH masking strategy, derived from the encryption key (stable across restarts). */
+  maskingHash: Buffer;
 }
 
 const KEY_FILES = { encryption: 'encryption.key', jwtSigning: 'jwt-signing.key', auditHmac: 'audit-hmac.key' } as const;
 
 export async function loadKeys(config: Config, log: Logger): Promise<Keys> {
   const entries = await Promise.all(
-    (Object.keys(KEY_FILES) as (keyof Keys)[]).map(async (name) => {
+    (Object.keys(KEY_FILES) as (keyof typeof KEY_FILES)[]).map(async (name) => {
       const fromEnv = config.keys[name];
       if (fromEnv) return [name, Buffer.from(fromEnv, 'hex')] as const;
       return [name, await keyFromFile(join(config.dataDir, KEY_FILES[name]), name, log)] as const;
     }),
   );
-  return Object.fromEntries(entries) as unknown as Keys;
+  const keys = Object.fromEntries(entries) as Record<keyof typeof KEY_FILES, Buffer>;
+  const maskingHash = Buffer.from(hkdfSync('sha256', keys.encryption, Buffer.alloc(0), 'accessflow-masking-hash-v1', 32));
+  return { ...keys, maskingHash };
 }
 
 async function keyFromFile(path: string, name: string, log: Logger): Promise<Buffer> {

@@ -4,11 +4,16 @@ import type { Config } from './config.ts';
 import type { Keys } from './keys.ts';
 import type { Logger } from './logger.ts';
 import { AuditService } from './modules/audit/audit.service.ts';
+import { DatasourceService } from './modules/datasources/datasource.service.ts';
+import { GrantService } from './modules/grants/grant.service.ts';
 import { GroupService } from './modules/groups/group.service.ts';
 import { ApiKeyService } from './modules/identity/api-key.service.ts';
 import { AuthService } from './modules/identity/auth.service.ts';
 import { UserService } from './modules/identity/user.service.ts';
+import { MaskingPolicyService } from './modules/masking/masking-policy.service.ts';
 import { OrganizationService } from './modules/orgs/organization.service.ts';
+import { QueryRequestService } from './modules/requests/query-request.service.ts';
+import { ReviewPlanService } from './modules/review/review-plan.service.ts';
 import type { Store } from './store/store.ts';
 
 export interface Services {
@@ -22,6 +27,11 @@ export interface Services {
   apiKeys: ApiKeyService;
   groups: GroupService;
   orgs: OrganizationService;
+  reviewPlans: ReviewPlanService;
+  datasources: DatasourceService;
+  grants: GrantService;
+  maskingPolicies: MaskingPolicyService;
+  queryRequests: QueryRequestService;
 }
 
 export function createServices(deps: { config: Config; log: Logger; store: Store; bus: Bus; keys: Keys }): Services {
@@ -29,6 +39,9 @@ export function createServices(deps: { config: Config; log: Logger; store: Store
   const audit = new AuditService(store, bus, keys.auditHmac);
   const auth = new AuthService(store, audit, keys.jwtSigning, config);
   const users = new UserService(store, audit);
+  const datasources = new DatasourceService(store, audit, keys.encryption);
+  const grants = new GrantService(store, audit);
+  const maskingPolicies = new MaskingPolicyService(store, audit);
   return {
     config,
     log,
@@ -40,5 +53,10 @@ export function createServices(deps: { config: Config; log: Logger; store: Store
     apiKeys: new ApiKeyService(store, audit, users),
     groups: new GroupService(store, audit),
     orgs: new OrganizationService(store, audit, auth),
+    reviewPlans: new ReviewPlanService(store, audit),
+    datasources,
+    grants,
+    maskingPolicies,
+    queryRequests: new QueryRequestService({ store, audit, bus, datasources, grants, masking: maskingPolicies, maskingKey: keys.maskingHash }),
   };
 }

@@ -66,16 +66,34 @@ function allowed(requires: string | null, role: Role, platformAdmin: boolean): b
   return roleHas(role, requires as Permission);
 }
 
-/** A value of `type` that passes GraphQL validation (business rules may still refuse it). */
-function sampleValue(type: GraphQLInputType, ids: Record<string, string>, idFor: string | null): unknown {
-  if (isNonNullType(type)) return sampleValue(type.ofType, ids, idFor);
+/** Arguments and input fields that reference an object by id, and the type they reference. */
+const ID_REFERENCES: Record<string, string> = {
+  datasourceId: 'Datasource',
+  requestId: 'QueryRequest',
+  userId: 'User',
+  groupId: 'UserGroup',
+  reviewPlanId: 'ReviewPlan',
+};
+
+/**
+ * A value of `type` that passes GraphQL validation (business rules may still refuse it). With `ids`, every id
+ * reference (`id` → `idFor`, `datasourceId`, `userId` …) points at that object of the first organization.
+ */
+function sampleValue(type: GraphQLInputType, ids: Record<string, string> | null, idFor: string | null, name = ''): unknown {
+  if (isNonNullType(type)) return sampleValue(type.ofType, ids, idFor, name);
+  const reference = name === 'id' ? idFor : ID_REFERENCES[name];
+  if (ids && reference && getNamedType(type).name === 'ID' && !isListType(type)) return ids[reference] ?? randomUUID();
   if (isListType(type)) return [];
   if (isEnumType(type)) return type.getValues()[0]!.value;
   if (isInputObjectType(type)) {
     const value: Record<string, unknown> = {};
-    for (const field of Object.values(type.getFields())) {
-      if (!isNonNullType(field.type)) continue;
-      value[field.name] = field.name === 'id' && idFor ? ids[idFor] ?? randomUUID() : sampleValue(field.type, ids, null);
+    const fields = Object.values(type.getFields());
+    // A user and a group are alternative subjects (grants): reference the user only.
+    const alternatives = fields.some((f) => f.name === 'userId') ? new Set(['groupId']) : new Set<string>();
+    for (const field of fields) {
+      const referenced = ids && (field.name === 'id' || ID_REFERENCES[field.name]) && !alternatives.has(field.name) && getNamedType(field.type).name === 'ID';
+      if (!isNonNullType(field.type) && !referenced) continue;
+      value[field.name] = sampleValue(field.type, ids, idFor, field.name);
     }
     return value;
   }
@@ -99,11 +117,16 @@ function sampleValue(type: GraphQLInputType, ids: Record<string, string>, idFor:
 function selection(type: GraphQLOutputType): string {
   const named = getNamedType(type);
   if (isScalarType(named) || isEnumType(named)) return '';
+  if (named.name.endsWith('Connection')) return '{ edges { node { __typename } } }';
   return '{ __typename }';
 }
 
+/** Fields whose `id` names something other than what they return. */
+const ID_TARGET_OVERRIDES: Record<string, string> = { testDatasourceConnection: 'Datasource' };
+
 /** The object type an id argument of this field refers to (User for user(id), deactivateUser(id), …). */
 function targetTypeOf(field: GraphQLField<unknown, unknown>): string | null {
+  if (ID_TARGET_OVERRIDES[field.name]) return ID_TARGET_OVERRIDES[field.name]!;
   let named = getNamedType(field.type);
   if (isUnionType(named)) {
     const success = named.getTypes().find((t) => t.name.endsWith('Success'));
@@ -114,22 +137,25 @@ function targetTypeOf(field: GraphQLField<unknown, unknown>): string | null {
   return deleted ? deleted[1]! : null;
 }
 
+/** Whether the field references an object by id, directly or in its input. */
 function takesId(field: GraphQLField<unknown, unknown>): boolean {
-  const id = field.args.find((a) => a.name === 'id');
-  const input = field.args.find((a) => a.name === 'input');
-  return (
-    (id !== undefined && isNonNullType(id.type)) ||
-    (input !== undefined && isInputObjectType(getNamedType(input.type)) && 'id' in (getNamedType(input.type) as { getFields(): object }).getFields())
-  );
+  const referencing = (name: string) => name === 'id' || name in ID_REFERENCES;
+  return field.args.some((arg) => {
+    const named = getNamedType(arg.type);
+    if (isInputObjectType(named)) return Object.values(named.getFields()).some((f) => referencing(f.name) && getNamedType(f.type).name === 'ID' && !isListType(isNonNullType(f.type) ? f.type.ofType : f.type));
+    return referencing(arg.name) && named.name === 'ID';
+  });
 }
 
 function operation(root: RootField, ids: Record<string, string>, idFor: string | null) {
+  const crossOrg = idFor !== null;
   const variables: Record<string, unknown> = {};
   const params: string[] = [];
   const args: string[] = [];
   for (const arg of root.field.args) {
-    if (!isNonNullType(arg.type) && !(arg.name === 'id' && idFor)) continue;
-    variables[arg.name] = arg.name === 'id' && idFor ? ids[idFor] : sampleValue(arg.type, ids, idFor);
+    const referenced = crossOrg && (arg.name === 'id' || arg.name in ID_REFERENCES || isInputObjectType(getNamedType(arg.type)));
+    if (!isNonNullType(arg.type) && !referenced) continue;
+    variables[arg.name] = sampleValue(arg.type, crossOrg ? ids : null, idFor, arg.name);
     params.push(`$${arg.name}: ${arg.type.toString()}`);
     args.push(`${arg.name}: $${arg.name}`);
   }
@@ -201,6 +227,24 @@ describe('authorization matrix (generated from the schema)', () => {
     ids['UserGroup'] = group.upsertUserGroup.data.id;
     const events = ok(await t.gql<{ auditEvents: { edges: { node: { id: string } }[] } }>('{ auditEvents(first: 1) { edges { node { id } } } }', undefined, first.admin));
     ids['AuditEvent'] = events.auditEvents.edges[0]!.node.id;
+    const created = async (field: string, query: string, variables: Record<string, unknown>, caller: Caller = first.admin) => {
+      const data = ok(await t.gql<Record<string, { __typename: string; data?: { id: string }; message?: string }>>(query, variables, caller))[field]!;
+      if (!data.data) throw new Error(`${field}: ${data.__typename} ${data.message}`);
+      return data.data.id;
+    };
+    ids['ReviewPlan'] = await created('upsertReviewPlan', `mutation { upsertReviewPlan(input: { name: "plan" }) { __typename ... on MutationUpsertReviewPlanSuccess { data { id } } ... on Error { message } } }`, {});
+    ids['Datasource'] = await created('upsertDatasource',
+      `mutation($plan: ID!) { upsertDatasource(input: { name: "db", dbType: POSTGRESQL, host: "127.0.0.1", port: 1, databaseName: "x", username: "x", reviewPlanId: $plan, verifyConnection: false }) {
+        __typename ... on MutationUpsertDatasourceSuccess { data { id } } ... on Error { message } } }`, { plan: ids['ReviewPlan'] });
+    ids['Grant'] = await created('upsertGrant',
+      `mutation($ds: ID!, $user: ID!) { upsertGrant(input: { datasourceId: $ds, userId: $user, canWrite: true }) { __typename ... on MutationUpsertGrantSuccess { data { id } } ... on Error { message } } }`,
+      { ds: ids['Datasource'], user: ids['User'] });
+    ids['MaskingPolicy'] = await created('upsertMaskingPolicy',
+      `mutation($ds: ID!) { upsertMaskingPolicy(input: { datasourceId: $ds, columnRef: "users.email", strategy: EMAIL }) { __typename ... on MutationUpsertMaskingPolicySuccess { data { id } } ... on Error { message } } }`,
+      { ds: ids['Datasource'] });
+    ids['QueryRequest'] = await created('submitQuery',
+      `mutation($ds: ID!) { submitQuery(input: { datasourceId: $ds, query: "update users set name = 'x' where id = 1" }) { __typename ... on MutationSubmitQuerySuccess { data { id } } ... on Error { message } } }`,
+      { ds: ids['Datasource'] }, callers.ANALYST);
   });
   afterAll(() => t.close());
 
@@ -258,15 +302,17 @@ describe('authorization matrix (generated from the schema)', () => {
     const wrong: string[] = [];
     for (const f of idFields) {
       const target = targetTypeOf(f.field);
-      if (!target || !ids[target]) {
+      const hasId = f.field.args.some((a) => a.name === 'id' || (isInputObjectType(getNamedType(a.type)) && 'id' in (getNamedType(a.type) as { getFields(): object }).getFields()));
+      if (hasId && (!target || !ids[target])) {
         wrong.push(`${f.field.name}: no fixture for its target type ${target}; add one to this test`);
         continue;
       }
-      const outcome = await call(f, otherOrgAdmin, target);
+      const outcome = await call(f, otherOrgAdmin, target ?? '');
+      const data = outcome.data as { __typename?: string; edges?: unknown[] } | null;
       const notFound =
         f.kind === 'query'
-          ? outcome.code === null && outcome.data === null
-          : (outcome.data as { __typename?: string } | null)?.__typename === 'NotFound';
+          ? outcome.code === null && (data === null || data.edges?.length === 0)
+          : data?.__typename === 'NotFound';
       if (!notFound) wrong.push(`${f.kind} ${f.field.name}: ${JSON.stringify(outcome)}`);
     }
     expect(wrong).toEqual([]);

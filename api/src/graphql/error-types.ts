@@ -1,6 +1,7 @@
 /** The one place domain errors become GraphQL types: an `Error` interface and one object type per class. */
 import {
   ConflictError,
+  ConnectionFailedError,
   DomainError,
   ForbiddenError,
   NotFoundError,
@@ -8,6 +9,7 @@ import {
   UnauthenticatedError,
   ValidationError,
 } from '../errors.ts';
+import { QueryRejectedError } from '../modules/requests/classify.ts';
 import { builder } from './builder.ts';
 
 export function defineErrorTypes(): void {
@@ -50,6 +52,20 @@ export function defineErrorTypes(): void {
       fields: () => ({}),
     });
   }
+  builder.objectType(ConnectionFailedError, {
+    name: 'ConnectionFailed',
+    description: "The target database could not be reached or refused the credentials; `message` is the database's own.",
+    interfaces: [ErrorInterface],
+    isTypeOf: (value) => value instanceof ConnectionFailedError,
+    fields: (t) => ({ kind: t.exposeString('kind', { description: 'CONNECTION, AUTHENTICATION, TIMEOUT or QUERY.' }) }),
+  });
+  builder.objectType(QueryRejectedError, {
+    name: 'QueryRejected',
+    description: 'The statement was refused before anything ran; `reason` says why (PARSE_ERROR, MULTIPLE_STATEMENTS, UNSAFE_FUNCTION …).',
+    interfaces: [ErrorInterface],
+    isTypeOf: (value) => value instanceof QueryRejectedError,
+    fields: (t) => ({ reason: t.exposeString('reason') }),
+  });
   builder.objectType(QuotaExceededError, {
     name: 'QuotaExceeded',
     description: "The organization's quota for this kind of object is used up.",

@@ -2,9 +2,14 @@
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { DirectiveLocation, GraphQLDirective, GraphQLNonNull, GraphQLString, lexicographicSortSchema, type GraphQLSchema } from 'graphql';
 import { defineAuditSchema } from '../modules/audit/audit.graphql.ts';
+import { defineDatasourceSchema } from '../modules/datasources/datasource.graphql.ts';
+import { defineGrantSchema } from '../modules/grants/grant.graphql.ts';
 import { defineGroupSchema } from '../modules/groups/group.graphql.ts';
 import { defineIdentitySchema } from '../modules/identity/identity.graphql.ts';
+import { defineMaskingPolicySchema } from '../modules/masking/masking-policy.graphql.ts';
 import { defineOrganizationSchema } from '../modules/orgs/organization.graphql.ts';
+import { defineQueryRequestSchema } from '../modules/requests/query-request.graphql.ts';
+import { defineReviewPlanSchema } from '../modules/review/review-plan.graphql.ts';
 import { builder } from './builder.ts';
 import { defineErrorTypes } from './error-types.ts';
 
@@ -20,6 +25,11 @@ export function getSchema(): GraphQLSchema {
   defineIdentitySchema();
   defineGroupSchema();
   defineAuditSchema();
+  defineReviewPlanSchema();
+  defineDatasourceSchema();
+  defineGrantSchema();
+  defineMaskingPolicySchema();
+  defineQueryRequestSchema();
   schema = lexicographicSortSchema(
     builder.toSchema({
       directives: [

@@ -1,10 +1,15 @@
 /** Every entity of the store, in one list for MikroORM and the schema check. */
 import { AuditEventEntity } from '../modules/audit/audit-event.entity.ts';
+import { DatasourceEntity } from '../modules/datasources/datasource.entity.ts';
+import { GrantEntity } from '../modules/grants/grant.entity.ts';
 import { GroupMembershipEntity, UserGroupEntity } from '../modules/groups/user-group.entity.ts';
 import { ApiKeyEntity } from '../modules/identity/api-key.entity.ts';
 import { SessionEntity } from '../modules/identity/session.entity.ts';
 import { UserEntity } from '../modules/identity/user.entity.ts';
+import { MaskingPolicyEntity } from '../modules/masking/masking-policy.entity.ts';
 import { OrganizationEntity } from '../modules/orgs/organization.entity.ts';
+import { QueryRequestEntity, ReviewDecisionEntity } from '../modules/requests/query-request.entity.ts';
+import { ReviewPlanEntity } from '../modules/review/review-plan.entity.ts';
 
 export const ENTITIES = [
   OrganizationEntity,
@@ -14,4 +19,10 @@ export const ENTITIES = [
   UserGroupEntity,
   GroupMembershipEntity,
   AuditEventEntity,
+  ReviewPlanEntity,
+  DatasourceEntity,
+  GrantEntity,
+  MaskingPolicyEntity,
+  QueryRequestEntity,
+  ReviewDecisionEntity,
 ];

@@ -51,11 +51,15 @@ const VERIFY_BATCH = 2_000;
 export const auditTopic = (orgId: string) => `audit:${orgId}`;
 
 export class AuditService {
-  constructor(
-    private readonly store: Store,
-    private readonly bus: Bus,
-    private readonly hmacKey: Buffer,
-  ) {}
+  private readonly store: Store;
+  private readonly bus: Bus;
+  private readonly hmacKey: Buffer;
+
+  constructor(store: Store, bus: Bus, hmacKey: Buffer) {
+    this.store = store;
+    this.bus = bus;
+    this.hmacKey = hmacKey;
+  }
 
   /** Appends one event inside the caller's transaction; subscribers hear of it after commit. */
   async append(em: EntityManager, orgId: string, origin: AuditOrigin, entry: AuditEntry): Promise<AuditEvent> {

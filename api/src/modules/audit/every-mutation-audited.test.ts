@@ -2,7 +2,8 @@
  * Every mutation of the schema, run once successfully, appends at least one audit event. A mutation added to
  * the schema without a step here fails the first test, so new mutations cannot skip the audit log.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, inject, it } from 'vitest';
+import { createPostgresDatabase } from '../../../test/servers.ts';
 import { createApiKey, createTestApp, createUserWithKey, login, ok, PASSWORD, superuserQuery, type TestApp } from '../../../test/harness.ts';
 import { getSchema } from '../../graphql/schema.ts';
 
@@ -35,7 +36,11 @@ it('audits every mutation', async () => {
       .then((d) => (ids['refresh'] = (d as { refreshToken: string }).refreshToken)),
     refreshSession: () => call(`mutation($t: String!) { refreshSession(refreshToken: $t) { __typename } }`, { t: ids['refresh'] }, {} as never),
     logout: async () => call('mutation { logout { __typename } }', undefined, await login(t, 'admin@acme.test')),
-    createUser: async () => (ids['user'] = (await createUserWithKey(t, auth(), 'ANALYST', 'analyst@acme.test')).id),
+    createUser: async () => {
+      const user = await createUserWithKey(t, auth(), 'ANALYST', 'analyst@acme.test');
+      ids['user'] = user.id;
+      ids['analystAuth'] = user.authorization;
+    },
     updateUser: () => call('mutation($id: ID!) { updateUser(input: { id: $id, displayName: "Renamed" }) { __typename } }', { id: ids['user'] }),
     deactivateUser: () => call('mutation($id: ID!) { deactivateUser(id: $id) { __typename } }', { id: ids['user'] }),
     reactivateUser: () => call('mutation($id: ID!) { reactivateUser(id: $id) { __typename } }', { id: ids['user'] }),
@@ -49,6 +54,32 @@ it('audits every mutation', async () => {
       __typename ... on MutationCreateOrganizationSuccess { data { id } } } }`).then((d) => (ids['org'] = (d as { id: string }).id)),
     updateOrganization: () => call('mutation($id: ID!) { updateOrganization(input: { id: $id, maxUsers: 5 }) { __typename } }', { id: ids['org'] }),
     exportAuditEvents: () => call('mutation { exportAuditEvents { __typename } }'),
+    upsertReviewPlan: () => call('mutation { upsertReviewPlan(input: { name: "p" }) { __typename ... on MutationUpsertReviewPlanSuccess { data { id } } } }')
+      .then((d) => (ids['plan'] = (d as { id: string }).id)),
+    upsertDatasource: async () => {
+      const url = new URL(await createPostgresDatabase(inject('postgresUrl')));
+      await superuserQuery(url.toString(), 'create table t (id int primary key, v text); insert into t values (1, $$a$$)');
+      const d = await call(`mutation($port: Int!, $db: String!) { upsertDatasource(input: { name: "db", dbType: POSTGRESQL, host: "127.0.0.1", port: $port, databaseName: $db, username: "postgres" }) {
+        __typename ... on MutationUpsertDatasourceSuccess { data { id } } ... on Error { message } } }`, { port: Number(url.port), db: url.pathname.slice(1) });
+      ids['ds'] = (d as { id: string }).id;
+    },
+    testDatasourceConnection: () => call('mutation($id: ID!) { testDatasourceConnection(id: $id) { __typename } }', { id: ids['ds'] }),
+    upsertGrant: () => call('mutation($ds: ID!, $u: ID!) { upsertGrant(input: { datasourceId: $ds, userId: $u, canWrite: true }) { __typename ... on MutationUpsertGrantSuccess { data { id } } } }', { ds: ids['ds'], u: ids['user'] })
+      .then((d) => (ids['grant'] = (d as { id: string }).id)),
+    upsertMaskingPolicy: () => call('mutation($ds: ID!) { upsertMaskingPolicy(input: { datasourceId: $ds, columnRef: "t.v", strategy: FULL }) { __typename ... on MutationUpsertMaskingPolicySuccess { data { id } } } }', { ds: ids['ds'] })
+      .then((d) => (ids['masking'] = (d as { id: string }).id)),
+    submitQuery: () => call(`mutation($ds: ID!) { submitQuery(input: { datasourceId: $ds, query: "update t set v = 'b' where id = 1" }) { __typename ... on MutationSubmitQuerySuccess { data { id } } ... on Error { message } } }`, { ds: ids['ds'] }, { authorization: ids['analystAuth']! })
+      .then((d) => (ids['request'] = (d as { id: string }).id)),
+    decideQueryRequest: () => call('mutation($id: ID!) { decideQueryRequest(input: { requestId: $id, decision: APPROVE }) { __typename ... on Error { message } } }', { id: ids['request'] }),
+    executeQueryRequest: () => call('mutation($id: ID!) { executeQueryRequest(id: $id) { __typename ... on Error { message } } }', { id: ids['request'] }, { authorization: ids['analystAuth']! }),
+    cancelQueryRequest: async () => {
+      const d = await call(`mutation($ds: ID!) { submitQuery(input: { datasourceId: $ds, query: "delete from t where id = 1" }) { __typename ... on MutationSubmitQuerySuccess { data { id } } } }`, { ds: ids['ds'] }, { authorization: ids['analystAuth']! });
+      return call('mutation($id: ID!) { cancelQueryRequest(id: $id) { __typename ... on Error { message } } }', { id: (d as { id: string }).id }, { authorization: ids['analystAuth']! });
+    },
+    deleteMaskingPolicy: () => call('mutation($id: ID!) { deleteMaskingPolicy(id: $id) { __typename } }', { id: ids['masking'] }),
+    deleteGrant: () => call('mutation($id: ID!) { deleteGrant(id: $id) { __typename } }', { id: ids['grant'] }),
+    deleteDatasource: () => call('mutation($id: ID!) { deleteDatasource(id: $id) { __typename } }', { id: ids['ds'] }),
+    deleteReviewPlan: () => call('mutation($id: ID!) { deleteReviewPlan(id: $id) { __typename } }', { id: ids['plan'] }),
   };
   expect(Object.keys(steps).sort()).toEqual(mutations);
 

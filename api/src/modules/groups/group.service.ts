@@ -14,10 +14,13 @@ export interface UpsertUserGroupInput {
 }
 
 export class GroupService {
-  constructor(
-    private readonly store: Store,
-    private readonly audit: AuditService,
-  ) {}
+  private readonly store: Store;
+  private readonly audit: AuditService;
+
+  constructor(store: Store, audit: AuditService) {
+    this.store = store;
+    this.audit = audit;
+  }
 
   async get(actor: Actor, id: string): Promise<UserGroup | null> {
     return this.store.tenant(actor.orgId, (em) => em.findOne(UserGroupEntity, { id }));

@@ -15,11 +15,15 @@ export interface CreateApiKeyInput {
 }
 
 export class ApiKeyService {
-  constructor(
-    private readonly store: Store,
-    private readonly audit: AuditService,
-    private readonly users: UserService,
-  ) {}
+  private readonly store: Store;
+  private readonly audit: AuditService;
+  private readonly users: UserService;
+
+  constructor(store: Store, audit: AuditService, users: UserService) {
+    this.store = store;
+    this.audit = audit;
+    this.users = users;
+  }
 
   /** Returns the raw key once; only its hash is kept. */
   async create(actor: Actor, origin: Origin, input: CreateApiKeyInput): Promise<{ secret: string; apiKey: ApiKey }> {

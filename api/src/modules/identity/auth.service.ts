@@ -48,12 +48,17 @@ const PRINCIPAL_COLUMNS = `u.id as user_id, u.organization_id as org_id, u.email
 const LAST_USED_RESOLUTION_MS = 60_000;
 
 export class AuthService {
-  constructor(
-    private readonly store: Store,
-    private readonly audit: AuditService,
-    private readonly signingKey: Buffer,
-    private readonly config: Pick<Config, 'accessTokenTtlSeconds' | 'refreshTokenTtlSeconds'>,
-  ) {}
+  private readonly store: Store;
+  private readonly audit: AuditService;
+  private readonly signingKey: Buffer;
+  private readonly config: Pick<Config, 'accessTokenTtlSeconds' | 'refreshTokenTtlSeconds'>;
+
+  constructor(store: Store, audit: AuditService, signingKey: Buffer, config: Pick<Config, 'accessTokenTtlSeconds' | 'refreshTokenTtlSeconds'>) {
+    this.store = store;
+    this.audit = audit;
+    this.signingKey = signingKey;
+    this.config = config;
+  }
 
   /** Resolves an Authorization header to an actor; null when there is none. Fails closed on anything else. */
   async authenticate(authorization: string | null): Promise<Actor | null> {

@@ -13,6 +13,8 @@ export const PERMISSIONS = [
   'QUERY_REVIEW',
   'USERS_MANAGE',
   'ORG_MANAGE',
+  'DATASOURCES_MANAGE',
+  'POLICIES_MANAGE',
   'AUDIT_VIEW',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];

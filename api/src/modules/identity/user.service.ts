@@ -35,10 +35,13 @@ export interface UserFilter {
 const SERVICE_ACCOUNT_EMAIL_DOMAIN = 'service-accounts.accessflow.invalid';
 
 export class UserService {
-  constructor(
-    private readonly store: Store,
-    private readonly audit: AuditService,
-  ) {}
+  private readonly store: Store;
+  private readonly audit: AuditService;
+
+  constructor(store: Store, audit: AuditService) {
+    this.store = store;
+    this.audit = audit;
+  }
 
   async get(orgId: string, id: string): Promise<User | null> {
     return this.store.tenant(orgId, (em) => em.findOne(UserEntity, { id }));

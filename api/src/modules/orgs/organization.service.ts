@@ -44,11 +44,15 @@ export class OrganizationService {
   /** The one-time setup token while no organization exists; null afterwards. */
   private setupToken: string | null = null;
 
-  constructor(
-    private readonly store: Store,
-    private readonly audit: AuditService,
-    private readonly auth: AuthService,
-  ) {}
+  private readonly store: Store;
+  private readonly audit: AuditService;
+  private readonly auth: AuthService;
+
+  constructor(store: Store, audit: AuditService, auth: AuthService) {
+    this.store = store;
+    this.audit = audit;
+    this.auth = auth;
+  }
 
   /** On an empty store, arms first-run setup and returns the token to print; null when setup is done. */
   async armSetup(configuredToken: string | undefined): Promise<string | null> {

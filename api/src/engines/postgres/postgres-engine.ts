@@ -1,0 +1,405 @@
+/**
+ * PostgreSQL through node-postgres (`pg`).
+ *
+ * A request on a pooled connection:
+ *
+ *   BEGIN [READ ONLY]; SET LOCAL statement_timeout = …; SET LOCAL DateStyle = 'ISO, MDY'; SET LOCAL bytea_output = 'hex'
+ *   each statement: Parse/Bind/Describe/Execute/Sync (see portal-query.ts), the last one with a row limit
+ *   ROLLBACK (read-only) or COMMIT
+ *   DISCARD ALL
+ *
+ * Everything the request set is transaction-local (SET LOCAL) and ends with the transaction; `DISCARD ALL` then
+ * resets whatever a statement may have changed for the session anyway (plain SET, SET ROLE, session advisory locks,
+ * prepared statements, temporary tables, LISTEN, WITH HOLD cursors). On any error the transaction is rolled back
+ * and the session discarded the same way; if that fails, or the connection broke, the connection is destroyed
+ * (`client.release(error)`) instead of going back to the pool.
+ *
+ * After every statement the transaction status reported by the server must still be "in transaction": a
+ * statement that ended the transaction (COMMIT, ROLLBACK, PREPARE TRANSACTION) stops the request, so no later
+ * statement runs outside the READ ONLY transaction. (`COMMIT AND CHAIN` keeps a transaction open and is not
+ * detected here; transaction control is the classifier's to refuse.)
+ */
+import pg from 'pg';
+import {
+  acquireTimeoutOf,
+  CANCEL_GRACE_MS,
+  connectTimeoutOf,
+  elapsedMs,
+  EngineError,
+  errorField,
+  errorMessageOf,
+  isTlsErrorCode,
+  NETWORK_ERROR_CODES,
+  PoolRegistry,
+  poolSizeOf,
+  redact,
+  statementTimeoutOf,
+  validateRequest,
+  WATCHDOG_GRACE_MS,
+  type ConnectionSpec,
+  type Engine,
+  type ExecuteRequest,
+  type ExecutionResult,
+  type ColumnSource,
+  type ResultColumn,
+} from '../engine.ts';
+import { CopyRefusedError, PortalQuery, type PortalResult, type WireField } from './portal-query.ts';
+import { BUILTIN_TYPE_NAMES, fromPostgresText, rowsWrittenByTag, toPostgresParam } from './values.ts';
+
+interface PostgresPool {
+  readonly pool: pg.Pool;
+  /** Names of the non-built-in types seen on this database (oid → typname). */
+  readonly typeNames: Map<number, string>;
+}
+
+/** Backend process ids of pooled connections, for cancelling a statement from another connection. */
+const backendPids = new WeakMap<pg.PoolClient, number>();
+
+/** Protocol limit of Execute's row count (uint32). */
+const MAX_FETCH = 0xffff_fffe;
+
+export class PostgresEngine implements Engine {
+  readonly dbType = 'POSTGRESQL' as const;
+  readonly #pools = new PoolRegistry<PostgresPool>(openPool, (entry) => entry.pool.end());
+
+  async testConnection(spec: ConnectionSpec): Promise<{ serverVersion: string; latencyMs: number }> {
+    const client = new pg.Client({ ...clientConfig(spec), query_timeout: connectTimeoutOf(spec) });
+    client.on('error', () => undefined); // reported through the pending call
+    try {
+      try {
+        await client.connect();
+      } catch (error) {
+        throw toEngineError(error, spec, 'connect');
+      }
+      try {
+        const startedAt = performance.now();
+        const result = await client.query<{ server_version: string }>('SHOW server_version');
+        const latencyMs = elapsedMs(startedAt);
+        return { serverVersion: result.rows[0]?.server_version ?? '', latencyMs };
+      } catch (error) {
+        throw toEngineError(error, spec, 'query');
+      }
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
+
+  async execute(poolKey: string, spec: ConnectionSpec, request: ExecuteRequest): Promise<ExecutionResult> {
+    validateRequest(request);
+    const lease = this.#pools.lease(poolKey, spec);
+    try {
+      const client = await acquire(lease.pool.pool, spec);
+      return await new PostgresRequest(client, lease.pool, spec, request).run();
+    } finally {
+      lease.release();
+    }
+  }
+
+  evict(poolKey: string): Promise<void> {
+    return this.#pools.evict(poolKey);
+  }
+
+  close(): Promise<void> {
+    return this.#pools.closeAll();
+  }
+}
+
+class PostgresRequest {
+  readonly #client: pg.PoolClient;
+  readonly #pool: PostgresPool;
+  readonly #spec: ConnectionSpec;
+  readonly #request: ExecuteRequest;
+  /** Set when the connection must not go back to the pool (socket error, a statement that would not stop). */
+  #broken: Error | null = null;
+  readonly #onClientError = (error: Error): void => {
+    this.#broken ??= error;
+  };
+
+  constructor(client: pg.PoolClient, pool: PostgresPool, spec: ConnectionSpec, request: ExecuteRequest) {
+    this.#client = client;
+    this.#pool = pool;
+    this.#spec = spec;
+    this.#request = request;
+  }
+
+  async run(): Promise<ExecutionResult> {
+    const client = this.#client;
+    const { readOnly, maxRows, statements } = this.#request;
+    client.on('error', this.#onClientError);
+    let result: ExecutionResult;
+    try {
+      const pid = await this.#backendPid();
+      const startedAt = performance.now();
+      const timeoutMs = statementTimeoutOf(this.#spec);
+      // One round trip. The numbers are ours (validated integers), not user input. With no timeout configured the
+      // server's/role's own statement_timeout is left in force.
+      await client.query(
+        [
+          readOnly ? 'BEGIN READ ONLY' : 'BEGIN',
+          ...(timeoutMs > 0 ? [`SET LOCAL statement_timeout = ${timeoutMs}`] : []),
+          `SET LOCAL DateStyle = 'ISO, MDY'`,
+          `SET LOCAL bytea_output = 'hex'`,
+        ].join('; '),
+      );
+      let written = 0;
+      let last: PortalResult | undefined;
+      for (const [index, statement] of statements.entries()) {
+        const isLast = index === statements.length - 1;
+        const query = new PortalQuery(
+          statement.sql,
+          statement.params.map(toPostgresParam),
+          isLast ? Math.min(maxRows + 1, MAX_FETCH) : 0,
+          isLast,
+        );
+        const outcome = await this.#runWatched(query, pid, timeoutMs);
+        written += rowsWrittenByTag(outcome.commandTag);
+        if (client.getTransactionStatus() !== 'T') {
+          throw new EngineError(
+            'QUERY',
+            `statement ${index + 1} ended the transaction; transaction control is not allowed in a request, which was stopped there` +
+              (readOnly ? '' : ' (what ran before it may have been committed)'),
+            null,
+          );
+        }
+        if (isLast) last = outcome;
+      }
+      const fields = last?.fields ?? [];
+      const columns = await this.#columnsOf(fields);
+      const kept = last?.rows ?? [];
+      const rows = kept.slice(0, maxRows).map((row) => row.map((text, i) => fromPostgresText(fields[i]?.dataTypeID ?? 25, text)));
+      await client.query(readOnly ? 'ROLLBACK' : 'COMMIT');
+      const durationMs = elapsedMs(startedAt);
+      result = {
+        columns,
+        rows,
+        rowCount: rows.length,
+        truncated: kept.length > maxRows || (last?.suspended ?? false),
+        rowsAffected: readOnly ? null : written,
+        durationMs,
+      };
+    } catch (error) {
+      const engineError = toEngineError(error, this.#spec, 'query');
+      await this.#recycle(true);
+      throw engineError;
+    }
+    await this.#recycle(false);
+    return result;
+  }
+
+  /** Sends the connection back to the pool in its pristine state, or destroys it. */
+  async #recycle(rollback: boolean): Promise<void> {
+    const client = this.#client;
+    if (this.#broken === null) {
+      try {
+        // pg's per-query read timeout (a QueryConfig option @types/pg does not declare): a connection that does
+        // not answer these within the bound is treated as broken.
+        const bound = connectTimeoutOf(this.#spec) + statementTimeoutOf(this.#spec);
+        const rollbackQuery = { text: 'ROLLBACK', query_timeout: bound };
+        const discardQuery = { text: 'DISCARD ALL', query_timeout: bound };
+        if (rollback) await client.query(rollbackQuery);
+        await client.query(discardQuery);
+      } catch (error) {
+        this.#broken ??= error instanceof Error ? error : new Error(errorMessageOf(error));
+      }
+    }
+    client.off('error', this.#onClientError);
+    // release(error) makes the pool close the connection instead of keeping it.
+    if (this.#broken === null) client.release();
+    else client.release(this.#broken);
+  }
+
+  async #backendPid(): Promise<number> {
+    let pid = backendPids.get(this.#client);
+    if (pid === undefined) {
+      const result = await this.#client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      pid = result.rows[0]?.pid ?? 0;
+      backendPids.set(this.#client, pid);
+    }
+    return pid;
+  }
+
+  /**
+   * Runs one statement with a client-side watchdog behind the server's statement_timeout: should a statement
+   * outlive the timeout (a statement that changed statement_timeout itself, a server that does not honour it),
+   * the watchdog cancels it with pg_cancel_backend() from a separate connection, and if even that does not end
+   * it, gives up on the connection. A connection the watchdog had to act on is closed afterwards.
+   */
+  async #runWatched(query: PortalQuery, pid: number, timeoutMs: number): Promise<PortalResult> {
+    if (timeoutMs === 0) return PortalQuery.run(this.#client, query);
+    let abortTimer: NodeJS.Timeout | undefined;
+    const watchdog = setTimeout(() => {
+      // A cancel arriving after the statement ended could hit a later one: this connection is not reused.
+      this.#broken ??= new Error('statement cancelled by the watchdog');
+      void cancelBackend(this.#spec, pid).catch(() => undefined);
+      abortTimer = setTimeout(() => {
+        const error = new EngineError(
+          'TIMEOUT',
+          `the statement was still running ${CANCEL_GRACE_MS} ms after it was cancelled for exceeding the ${timeoutMs} ms statement timeout; its connection was closed`,
+          null,
+        );
+        this.#broken ??= error;
+        query.abort(error);
+      }, CANCEL_GRACE_MS);
+    }, timeoutMs + WATCHDOG_GRACE_MS);
+    try {
+      return await PortalQuery.run(this.#client, query);
+    } finally {
+      clearTimeout(watchdog);
+      clearTimeout(abortTimer);
+    }
+  }
+
+  /**
+   * Names and types of the result columns, with their source: RowDescription carries the table OID and attribute
+   * number of a column taken unchanged from a relation (resolved by the planner through aliases, subqueries and
+   * CTEs; 0 for expressions); they are looked up in the catalog within the transaction. Only tables, partitioned
+   * tables, foreign tables and materialized views count as sources: a view's column may be any expression.
+   */
+  async #columnsOf(fields: readonly WireField[]): Promise<ResultColumn[]> {
+    const client = this.#client;
+    const known = this.#pool.typeNames;
+    const unknownTypes = [...new Set(fields.map((f) => f.dataTypeID))].filter((oid) => !BUILTIN_TYPE_NAMES.has(oid) && !known.has(oid));
+    if (unknownTypes.length > 0) {
+      const result = await client.query<{ oid: string; typname: string }>(
+        'SELECT oid::text AS oid, typname FROM pg_catalog.pg_type WHERE oid = ANY($1::oid[])',
+        [unknownTypes],
+      );
+      for (const row of result.rows) known.set(Number(row.oid), row.typname);
+    }
+    const sources = new Map<string, ColumnSource>();
+    const fromTables = fields.filter((f) => f.tableID !== 0);
+    if (fromTables.length > 0) {
+      const result = await client.query<{ rel: string; num: number; nspname: string; relname: string; attname: string }>(
+        `SELECT k.rel::text AS rel, k.num::int4 AS num, n.nspname, c.relname, a.attname
+           FROM unnest($1::oid[], $2::int2[]) AS k(rel, num)
+           JOIN pg_catalog.pg_class c ON c.oid = k.rel AND c.relkind IN ('r', 'p', 'f', 'm')
+           JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+           JOIN pg_catalog.pg_attribute a ON a.attrelid = k.rel AND a.attnum = k.num`,
+        [fromTables.map((f) => f.tableID), fromTables.map((f) => f.columnID)],
+      );
+      for (const row of result.rows) {
+        sources.set(`${row.rel}/${row.num}`, { schema: row.nspname, table: row.relname, column: row.attname });
+      }
+    }
+    return fields.map(({ name, dataTypeID, tableID, columnID }) => ({
+      name,
+      type: BUILTIN_TYPE_NAMES.get(dataTypeID) ?? known.get(dataTypeID) ?? String(dataTypeID),
+      source: sources.get(`${tableID}/${columnID}`) ?? null,
+    }));
+  }
+}
+
+function sslOf(spec: ConnectionSpec): pg.ClientConfig['ssl'] {
+  switch (spec.sslMode) {
+    case 'DISABLE':
+      return false;
+    case 'REQUIRE':
+      // Encrypted, but any certificate is accepted (libpq's sslmode=require).
+      return { rejectUnauthorized: false };
+    case 'VERIFY_CA':
+      // The chain must lead to a trusted CA (Node's store, plus NODE_EXTRA_CA_CERTS); the host name is not checked.
+      return { rejectUnauthorized: true, checkServerIdentity: () => undefined };
+    case 'VERIFY_FULL':
+      // Chain and host name (pg passes the host as servername; Node checks it against the certificate).
+      return { rejectUnauthorized: true };
+    default:
+      throw new TypeError(`unknown SSL mode ${String(spec.sslMode satisfies never)}`);
+  }
+}
+
+function clientConfig(spec: ConnectionSpec): pg.ClientConfig {
+  return {
+    host: spec.host,
+    port: spec.port,
+    database: spec.database,
+    user: spec.username,
+    // A function, so that an empty password stays empty: pg would otherwise fall back to PGPASSWORD or
+    // ~/.pgpass of the AccessFlow host.
+    password: () => spec.password,
+    ssl: sslOf(spec),
+    connectionTimeoutMillis: connectTimeoutOf(spec),
+    keepAlive: true,
+    application_name: 'AccessFlow',
+  };
+}
+
+function openPool(spec: ConnectionSpec): PostgresPool {
+  const config = clientConfig(spec);
+  // The pool's connectionTimeoutMillis bounds the wait for a free connection; each client keeps the (shorter)
+  // connect timeout of the spec for establishing its connection.
+  class DatasourceClient extends pg.Client {
+    constructor() {
+      super(config);
+    }
+  }
+  const pool = new pg.Pool({
+    ...config,
+    Client: DatasourceClient,
+    max: poolSizeOf(spec),
+    connectionTimeoutMillis: acquireTimeoutOf(spec),
+    idleTimeoutMillis: 60_000,
+  });
+  // An idle connection that fails (server restart, network) is dropped by the pool; nothing else to do.
+  pool.on('error', () => undefined);
+  return { pool, typeNames: new Map() };
+}
+
+async function acquire(pool: pg.Pool, spec: ConnectionSpec): Promise<pg.PoolClient> {
+  try {
+    return await pool.connect();
+  } catch (error) {
+    if (errorMessageOf(error) === 'timeout exceeded when trying to connect') {
+      throw new EngineError(
+        'TIMEOUT',
+        `no connection of the pool (${poolSizeOf(spec)}) became free within ${acquireTimeoutOf(spec)} ms`,
+        null,
+      );
+    }
+    throw toEngineError(error, spec, 'connect');
+  }
+}
+
+/** Cancels the running statement of backend `pid` from a separate, short-lived connection. */
+async function cancelBackend(spec: ConnectionSpec, pid: number): Promise<void> {
+  const client = new pg.Client({ ...clientConfig(spec), query_timeout: connectTimeoutOf(spec) });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    await client.query('SELECT pg_cancel_backend($1)', [pid]);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+const CONNECT_TIMEOUT_MESSAGES = new Set(['timeout expired', 'Connection terminated due to connection timeout']);
+
+/**
+ * Maps anything pg throws to an EngineError. SQLSTATE class 28 while connecting is AUTHENTICATION; other errors
+ * while connecting are CONNECTION; 57014 (query_canceled: statement_timeout, or the watchdog's cancel) is TIMEOUT;
+ * class 08 and the shutdown/termination codes are CONNECTION; every other SQLSTATE is QUERY.
+ */
+function toEngineError(error: unknown, spec: ConnectionSpec, phase: 'connect' | 'query'): EngineError {
+  if (error instanceof EngineError) return error;
+  if (error instanceof CopyRefusedError) return new EngineError('QUERY', error.message, error.code);
+  const message = redact(errorMessageOf(error), spec);
+  if (error instanceof pg.DatabaseError && typeof error.code === 'string') {
+    const sqlState = error.code;
+    if (phase === 'connect') return new EngineError(sqlState.startsWith('28') ? 'AUTHENTICATION' : 'CONNECTION', message, sqlState);
+    if (sqlState === '57014') return new EngineError('TIMEOUT', message, sqlState);
+    if (sqlState.startsWith('08') || ['57P01', '57P02', '57P03', '57P05', '25P03'].includes(sqlState)) {
+      return new EngineError('CONNECTION', message, sqlState);
+    }
+    return new EngineError('QUERY', message, sqlState);
+  }
+  const code = errorField(error, 'code');
+  if (typeof code === 'string' && (NETWORK_ERROR_CODES.has(code) || isTlsErrorCode(code))) {
+    return new EngineError('CONNECTION', message, code);
+  }
+  if (CONNECT_TIMEOUT_MESSAGES.has(message) || (phase === 'connect' && errorMessageOf(errorField(error, 'cause')) === 'timeout expired')) {
+    return new EngineError('CONNECTION', `could not connect to ${spec.host}:${spec.port} within ${connectTimeoutOf(spec)} ms`, null);
+  }
+  // pg's own SCRAM/MD5 client side (e.g. an empty password offered to a server that wants one).
+  if (/^SASL: |password must be a/i.test(message)) return new EngineError('AUTHENTICATION', message, null);
+  // Anything else without a SQLSTATE is the connection failing (terminated, reset, not queryable).
+  return new EngineError('CONNECTION', message, typeof code === 'string' ? code : null);
+}

@@ -1,0 +1,139 @@
+/**
+ * The SQL classifier's contract (FEATURES C1): what a submitted query does, which tables it touches and whether
+ * it is proven read-only. `postgres.ts` (libpg-query, the real PostgreSQL parser) and `mysql.ts`
+ * (node-sql-parser behind a MySQL-accurate lexer) produce it; policy code consumes it.
+ *
+ * Everything here fails closed: a statement is read-only only when proven, an unknown construct is rejected or
+ * made "not read-only", and a table reference is reported rather than dropped whenever there is doubt.
+ */
+
+export type QueryType = 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE' | 'DDL';
+
+/**
+ * A table (or other relation) as the server resolves it. PostgreSQL: the parser already folded unquoted
+ * identifiers to lower case and kept quoted ones, so `"Public".t` and `public.t` differ. MySQL/MariaDB: always
+ * lower case, because a case-insensitive server treats `Secret` and `secret` alike. `schema` is null when the
+ * reference is unqualified (resolved by search_path / the current database). `name` is `*` for a whole schema
+ * (`DROP SCHEMA s`, `CREATE DATABASE d`).
+ */
+export interface TableRef {
+  schema: string | null;
+  name: string;
+}
+
+export interface StatementInfo {
+  type: QueryType;
+  /** The statement's own text, trimmed, without the separating semicolon. */
+  text: string;
+  tables: TableRef[];
+  /** UPDATE/DELETE: every UPDATE/DELETE in it (CTEs included) has a WHERE. SELECT: the top level has one. Else false. */
+  hasWhere: boolean;
+  /** The top-level statement has a LIMIT / FETCH FIRST with a count (not LIMIT ALL). */
+  hasLimit: boolean;
+  readOnly: boolean;
+}
+
+export interface Classification {
+  /** Strongest in the batch: DDL > DELETE > UPDATE > INSERT > SELECT. */
+  type: QueryType;
+  /** One entry, or the inner statements of a BEGIN … COMMIT batch (without BEGIN/COMMIT). */
+  statements: StatementInfo[];
+  /** Every table referenced anywhere, deduplicated, CTE names excluded. */
+  tables: TableRef[];
+  /** Every SELECT/UPDATE/DELETE statement has a WHERE (see StatementInfo.hasWhere); false when there is none. */
+  hasWhere: boolean;
+  /** Every statement has a LIMIT. */
+  hasLimit: boolean;
+  /** Was a BEGIN/START TRANSACTION … COMMIT batch. */
+  transactional: boolean;
+  /** Proven read-only; false unless certain. */
+  readOnly: boolean;
+}
+
+export type RejectionReason =
+  | 'EMPTY'
+  | 'PARSE_ERROR'
+  | 'MULTIPLE_STATEMENTS'
+  | 'UNSUPPORTED_STATEMENT'
+  | 'UNSAFE_FUNCTION'
+  | 'EXECUTABLE_COMMENT'
+  | 'FILE_ACCESS'
+  | 'MIXED_TRANSACTION';
+
+/** The query is refused outright. `message` is user-facing. */
+export class SqlRejected extends Error {
+  readonly reason: RejectionReason;
+
+  constructor(reason: RejectionReason, message: string) {
+    super(message);
+    this.name = 'SqlRejected';
+    this.reason = reason;
+  }
+}
+
+const STRENGTH: Record<QueryType, number> = { SELECT: 0, INSERT: 1, UPDATE: 2, DELETE: 3, DDL: 4 };
+
+/** The strongest of the given types (SELECT for none). */
+export function strongest(types: Iterable<QueryType>): QueryType {
+  let result: QueryType = 'SELECT';
+  for (const type of types) if (STRENGTH[type] > STRENGTH[result]) result = type;
+  return result;
+}
+
+/** Data-changing statement types allowed inside a BEGIN … COMMIT batch. */
+export function isDml(type: QueryType): boolean {
+  return type === 'INSERT' || type === 'UPDATE' || type === 'DELETE';
+}
+
+/** Collects table references in first-seen order without duplicates. */
+export class TableSet {
+  readonly #refs = new Map<string, TableRef>();
+
+  add(ref: TableRef): void {
+    const key = `${ref.schema ?? ''}\u0000${ref.name}`;
+    if (!this.#refs.has(key)) this.#refs.set(key, { schema: ref.schema, name: ref.name });
+  }
+
+  addAll(refs: Iterable<TableRef>): void {
+    for (const ref of refs) this.add(ref);
+  }
+
+  toArray(): TableRef[] {
+    return [...this.#refs.values()];
+  }
+}
+
+/** Combines the statements of one submission into its classification. */
+export function combine(statements: StatementInfo[], transactional: boolean): Classification {
+  const tables = new TableSet();
+  for (const statement of statements) tables.addAll(statement.tables);
+  const filtered = statements.filter((s) => s.type === 'SELECT' || s.type === 'UPDATE' || s.type === 'DELETE');
+  return {
+    type: strongest(statements.map((s) => s.type)),
+    statements,
+    tables: tables.toArray(),
+    hasWhere: filtered.length > 0 && filtered.every((s) => s.hasWhere),
+    hasLimit: statements.length > 0 && statements.every((s) => s.hasLimit),
+    transactional,
+    readOnly: statements.length > 0 && statements.every((s) => s.readOnly),
+  };
+}
+
+/** Validates the shape of a BEGIN … COMMIT batch's inner statements (already classified). */
+export function checkBatch(statements: StatementInfo[]): void {
+  if (statements.length === 0) throw new SqlRejected('MIXED_TRANSACTION', 'the transaction contains no statements');
+  for (const statement of statements) {
+    if (!isDml(statement.type)) {
+      throw new SqlRejected(
+        'MIXED_TRANSACTION',
+        `a transaction may contain only INSERT, UPDATE and DELETE statements, not ${statement.type}: ${abbreviate(statement.text)}`,
+      );
+    }
+  }
+}
+
+/** Shortens SQL for a message. */
+export function abbreviate(sql: string, max = 60): string {
+  const flat = sql.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}

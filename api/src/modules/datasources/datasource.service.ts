@@ -1,0 +1,215 @@
+/**
+ * Datasources (FEATURES B1): upsert by name within the organization (authoritative: an omitted optional field
+ * takes its default), a live connection test before anything is saved, the password encrypted and write-only.
+ */
+import { ConnectionFailedError, NotFoundError, ValidationError } from '../../errors.ts';
+import { decryptSecret, encryptSecret } from '../../crypto/secretbox.ts';
+import { EngineError, engineFor, type ConnectionSpec, type DbType, type SslMode } from '../../engines/engine.ts';
+import type { Actor, Origin } from '../../graphql/context.ts';
+import { flushOrConflict, type EntityManager, type Store } from '../../store/store.ts';
+import { auditOriginOf, type AuditService } from '../audit/audit.service.ts';
+import { OrganizationEntity } from '../orgs/organization.entity.ts';
+import { assertWithinQuota } from '../orgs/quota.ts';
+import { ReviewPlanEntity } from '../review/review-plan.entity.ts';
+import { DatasourceEntity, type Datasource } from './datasource.entity.ts';
+
+export interface DatasourceSettings {
+  dbType: DbType;
+  host: string;
+  port: number;
+  databaseName: string;
+  username: string;
+  sslMode: SslMode;
+  connectionPoolSize: number;
+  maxRowsPerQuery: number;
+  statementTimeoutSeconds: number;
+  requireReviewReads: boolean;
+  requireReviewWrites: boolean;
+  aiAnalysisEnabled: boolean;
+  textToSqlEnabled: boolean;
+  reviewPlanId: string | null;
+  active: boolean;
+}
+
+export type UpsertDatasourceInput = { [K in Exclude<keyof DatasourceSettings, 'dbType' | 'host' | 'port' | 'databaseName' | 'username'>]?: DatasourceSettings[K] | null } & {
+  name: string;
+  dbType: DbType;
+  host: string;
+  port?: number | null;
+  databaseName: string;
+  username: string;
+  /** Write-only. Omitted on update → the stored password is kept. */
+  password?: string | null;
+  /** Test the connection before saving (default true). */
+  verifyConnection?: boolean | null;
+};
+
+export interface ConnectionCheck {
+  ok: boolean;
+  serverVersion: string | null;
+  latencyMs: number | null;
+  error: string | null;
+}
+
+const DEFAULTS = {
+  sslMode: 'DISABLE',
+  connectionPoolSize: 10,
+  maxRowsPerQuery: 1000,
+  statementTimeoutSeconds: 30,
+  requireReviewReads: false,
+  requireReviewWrites: true,
+  aiAnalysisEnabled: true,
+  textToSqlEnabled: false,
+  reviewPlanId: null,
+  active: true,
+} as const;
+
+const DEFAULT_PORTS: Record<DbType, number> = { POSTGRESQL: 5432, MYSQL: 3306, MARIADB: 3306 };
+/** Fields whose change needs a new pool and a fresh connection test. */
+const CONNECTION_FIELDS = ['dbType', 'host', 'port', 'databaseName', 'username', 'sslMode', 'connectionPoolSize', 'statementTimeoutSeconds'] as const;
+
+export class DatasourceService {
+  private readonly store: Store;
+  private readonly audit: AuditService;
+  private readonly encryptionKey: Buffer;
+
+  constructor(store: Store, audit: AuditService, encryptionKey: Buffer) {
+    this.store = store;
+    this.audit = audit;
+    this.encryptionKey = encryptionKey;
+  }
+
+  async get(actor: Actor, id: string): Promise<Datasource | null> {
+    return this.store.tenant(actor.orgId, (em) => em.findOne(DatasourceEntity, { id }));
+  }
+
+  async getByName(actor: Actor, name: string): Promise<Datasource | null> {
+    return this.store.tenant(actor.orgId, (em) => em.findOne(DatasourceEntity, { name }));
+  }
+
+  async list(actor: Actor, offset: number, limit: number): Promise<Datasource[]> {
+    return this.store.tenant(actor.orgId, (em) => em.find(DatasourceEntity, {}, { orderBy: { name: 'asc', id: 'asc' }, offset, limit }));
+  }
+
+  async upsert(actor: Actor, origin: Origin, input: UpsertDatasourceInput): Promise<Datasource> {
+    const settings: DatasourceSettings = {
+      ...DEFAULTS,
+      ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null && v !== undefined)),
+      port: input.port ?? DEFAULT_PORTS[input.dbType],
+    } as DatasourceSettings;
+    validate(settings);
+    return this.store.tenant(actor.orgId, async (em) => {
+      const existing = await em.findOne(DatasourceEntity, { name: input.name });
+      if (!existing) {
+        const org = await em.findOneOrFail(OrganizationEntity, { id: actor.orgId });
+        assertWithinQuota('maxDatasources', org.maxDatasources, await em.count(DatasourceEntity, {}));
+      }
+      if (settings.reviewPlanId && !(await em.findOne(ReviewPlanEntity, { id: settings.reviewPlanId }))) {
+        throw new NotFoundError('ReviewPlan', settings.reviewPlanId);
+      }
+      const passwordChanged = input.password !== undefined && input.password !== null;
+      const password = passwordChanged ? input.password! : existing?.passwordEncrypted ? decryptSecret(this.encryptionKey, existing.passwordEncrypted) : '';
+      const connectionChanged = !existing || passwordChanged || CONNECTION_FIELDS.some((field) => existing[field] !== settings[field]);
+      if (connectionChanged && input.verifyConnection !== false) {
+        const check = await testConnection(settings.dbType, specOf(settings, password));
+        if (!check.ok) throw new ConnectionFailedError(check.error ?? 'connection failed', 'CONNECTION');
+      }
+
+      const datasource = existing ?? em.create(DatasourceEntity, { organizationId: actor.orgId, name: input.name, ...settings });
+      em.assign(datasource, settings);
+      if (passwordChanged) {
+        datasource.passwordEncrypted = encryptSecret(this.encryptionKey, password);
+        datasource.passwordVersion = (existing?.passwordVersion ?? 0) + 1;
+      }
+      await flushOrConflict(em, `a datasource named "${input.name}" already exists`);
+      if (existing && connectionChanged) await engineFor(existing.dbType).evict(existing.id);
+      await this.audit.append(em, actor.orgId, auditOriginOf(actor, origin), {
+        action: existing ? 'DATASOURCE_UPDATED' : 'DATASOURCE_CREATED',
+        targetType: 'Datasource',
+        targetId: datasource.id,
+        // Never the password: only whether it changed.
+        metadata: { name: datasource.name, ...settings, passwordChanged },
+      });
+      return datasource;
+    });
+  }
+
+  async delete(actor: Actor, origin: Origin, id: string): Promise<string> {
+    return this.store.tenant(actor.orgId, async (em) => {
+      const datasource = await this.mustFind(em, id);
+      em.remove(datasource);
+      await this.audit.append(em, actor.orgId, auditOriginOf(actor, origin), {
+        action: 'DATASOURCE_DELETED',
+        targetType: 'Datasource',
+        targetId: id,
+        metadata: { name: datasource.name },
+      });
+      await engineFor(datasource.dbType).evict(id);
+      return id;
+    });
+  }
+
+  /** Tests the stored settings; the outcome is returned (and audited), not thrown. */
+  async test(actor: Actor, origin: Origin, id: string): Promise<ConnectionCheck> {
+    return this.store.tenant(actor.orgId, async (em) => {
+      const datasource = await this.mustFind(em, id);
+      const check = await testConnection(datasource.dbType, this.connectionSpec(datasource));
+      await this.audit.append(em, actor.orgId, auditOriginOf(actor, origin), {
+        action: 'DATASOURCE_CONNECTION_TESTED',
+        targetType: 'Datasource',
+        targetId: id,
+        metadata: { ok: check.ok, error: check.error },
+      });
+      return check;
+    });
+  }
+
+  /** What the engine needs to connect, with the password decrypted (never returned to a client). */
+  connectionSpec(datasource: Datasource): ConnectionSpec {
+    const password = datasource.passwordEncrypted ? decryptSecret(this.encryptionKey, datasource.passwordEncrypted) : '';
+    return specOf(datasource, password);
+  }
+
+  async mustFind(em: EntityManager, id: string): Promise<Datasource> {
+    const datasource = await em.findOne(DatasourceEntity, { id });
+    if (!datasource) throw new NotFoundError('Datasource', id);
+    return datasource;
+  }
+}
+
+function specOf(settings: Pick<DatasourceSettings, 'host' | 'port' | 'databaseName' | 'username' | 'sslMode' | 'connectionPoolSize' | 'statementTimeoutSeconds'>, password: string): ConnectionSpec {
+  return {
+    host: settings.host,
+    port: settings.port,
+    database: settings.databaseName,
+    username: settings.username,
+    password,
+    sslMode: settings.sslMode,
+    poolSize: settings.connectionPoolSize,
+    statementTimeoutMs: settings.statementTimeoutSeconds * 1000,
+    connectTimeoutMs: 5_000,
+  };
+}
+
+async function testConnection(dbType: DbType, spec: ConnectionSpec): Promise<ConnectionCheck> {
+  try {
+    const result = await engineFor(dbType).testConnection(spec);
+    return { ok: true, serverVersion: result.serverVersion, latencyMs: result.latencyMs, error: null };
+  } catch (error) {
+    if (error instanceof EngineError) return { ok: false, serverVersion: null, latencyMs: null, error: error.message };
+    throw error;
+  }
+}
+
+function validate(settings: DatasourceSettings): void {
+  const issues: { path: string; message: string }[] = [];
+  const range = (path: keyof DatasourceSettings, min: number, max: number) => {
+    const value = settings[path] as number;
+    if (!Number.isInteger(value) || value < min || value > max) issues.push({ path, message: `must be ${min} to ${max}` });
+  };
+  range('port', 1, 65535);
+  range('connectionPoolSize', 1, 100);
+  range('maxRowsPerQuery', 1, 100_000);
+  range('statementTimeoutSeconds', 1, 3600);
+  if (issues.length > 0) throw new ValidationError(issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues);
+}

@@ -1,0 +1,35 @@
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { createdAtColumn, idColumn, updatedAtColumn } from '../../store/columns.ts';
+import { TENANT_TABLE } from '../../store/tenancy.ts';
+import { DatasourceEntity } from '../datasources/datasource.entity.ts';
+import type { Role } from '../identity/permissions.ts';
+import { organizationIdColumn } from '../orgs/organization.entity.ts';
+
+export const MASKING_STRATEGIES = ['FULL', 'PARTIAL', 'HASH', 'EMAIL', 'FORMAT_PRESERVING'] as const;
+
+/**
+ * How one column of a datasource is shown (FEATURES C7). Everyone sees the masked value except the roles,
+ * groups and users named in reveal lists; there is no implicit admin bypass.
+ */
+export const MaskingPolicyEntity = defineEntity({
+  name: 'MaskingPolicy',
+  tableName: 'masking_policies',
+  uniques: [{ properties: ['datasourceId', 'columnRef'] }],
+  properties: {
+    id: idColumn(),
+    organizationId: organizationIdColumn().index(),
+    datasourceId: p.manyToOne(DatasourceEntity).mapToPk().fieldName('datasource_id').deleteRule('cascade'),
+    /** `schema.table.column`, `table.column` or `column`, lower case. */
+    columnRef: p.string().length(400),
+    strategy: p.enum(MASKING_STRATEGIES),
+    strategyParams: p.json<Record<string, string>>().default('{}'),
+    revealToRoles: p.json<Role[]>().default('[]'),
+    revealToGroupIds: p.json<string[]>().default('[]'),
+    revealToUserIds: p.json<string[]>().default('[]'),
+    enabled: p.boolean().default(true),
+    createdAt: createdAtColumn(),
+    updatedAt: updatedAtColumn(),
+  },
+  ...TENANT_TABLE,
+});
+export type MaskingPolicy = InferEntity<typeof MaskingPolicyEntity>;

@@ -1,0 +1,26 @@
+/** Classification of a submitted statement with its engine's parser; a rejection becomes a typed error. */
+import { classifyMysql } from '../../engines/sql/mysql.ts';
+import { classifyPostgres } from '../../engines/sql/postgres.ts';
+import { SqlRejected, type Classification } from '../../engines/sql/classification.ts';
+import type { DbType } from '../../engines/engine.ts';
+import { DomainError } from '../../errors.ts';
+
+export type { Classification };
+
+/** The statement was refused before anything ran: unparseable, several statements, an unsafe construct … */
+export class QueryRejectedError extends DomainError {
+  readonly reason: string;
+  constructor(reason: string, message: string) {
+    super('QUERY_REJECTED', message, { reason });
+    this.reason = reason;
+  }
+}
+
+export async function classify(dbType: DbType, sql: string): Promise<Classification> {
+  try {
+    return dbType === 'POSTGRESQL' ? await classifyPostgres(sql) : classifyMysql(sql, dbType === 'MARIADB' ? 'mariadb' : 'mysql');
+  } catch (error) {
+    if (error instanceof SqlRejected) throw new QueryRejectedError(error.reason, error.message);
+    throw error;
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * Masking one execution's rows for the person who ran it: the grant's restricted columns (always `***`) and
+ * the masking policies not revealed to them. A result column is matched through the table and column it comes
+ * from when the engine reports it (so an alias does not unmask it); a computed column over a table that has
+ * any masking rule is masked in full, because its value may be derived from a masked column.
+ */
+import type { ExecutionResult } from '../../engines/engine.ts';
+import type { Classification } from '../../engines/sql/classification.ts';
+import type { EffectiveAccess } from '../grants/access.ts';
+import { applyMasking, normalizeColumnRef, planMasking, type MaskRule, type ResultColumnSource } from '../masking/masker.ts';
+import type { MaskingPolicy } from '../masking/masking-policy.entity.ts';
+
+export interface MaskedRows {
+  rows: unknown[][];
+  appliedPolicyIds: string[];
+  /** Result column names that were masked, for the audit log. */
+  maskedColumns: string[];
+}
+
+const DERIVED: MaskRule = { policyId: null, columnRef: '*', strategy: 'FULL', params: {} };
+
+export function maskResult(
+  result: ExecutionResult,
+  classification: Classification,
+  access: EffectiveAccess,
+  policies: MaskingPolicy[],
+  hashKey: Buffer,
+): MaskedRows {
+  const rules: MaskRule[] = [
+    ...[...access.restrictedColumns].map((columnRef) => ({ policyId: null, columnRef, strategy: 'FULL' as const, params: {} })),
+    ...policies.map((p) => ({ policyId: p.id, columnRef: p.columnRef, strategy: p.strategy, params: p.strategyParams })),
+  ];
+  if (rules.length === 0) return { rows: result.rows, appliedPolicyIds: [], maskedColumns: [] };
+
+  const tables = classification.tables;
+  const ruleTouchesQuery = rules.some((rule) => {
+    const parts = normalizeColumnRef(rule.columnRef).split('.');
+    if (parts.length === 1) return true;
+    const table = parts.at(-2)!;
+    return tables.some((t) => t.name.toLowerCase() === table);
+  });
+
+  const plan = result.columns.map((column) => {
+    if (column.source === null) return ruleTouchesQuery ? DERIVED : null;
+    // Sources to try: the engine's, else every table the statement reads (fail closed: a match on any masks).
+    const sources: ResultColumnSource[] = column.source
+      ? [{ name: column.source.column, table: { schema: column.source.schema, name: column.source.table } }]
+      : [...tables.map((table) => ({ name: column.name, table })), { name: column.name, table: null }];
+    const candidates = planMasking(sources, rules).filter((rule): rule is MaskRule => rule !== null);
+    return candidates.find((rule) => rule.policyId === null) ?? candidates[0] ?? null;
+  });
+  const masked = applyMasking(result.rows, plan, hashKey);
+  return {
+    rows: masked.rows,
+    appliedPolicyIds: masked.appliedPolicyIds,
+    maskedColumns: result.columns.filter((_, i) => plan[i] !== null).map((c) => c.name),
+  };
+}

@@ -1,0 +1,104 @@
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { createdAtColumn, idColumn, updatedAtColumn } from '../../store/columns.ts';
+import { TENANT_TABLE } from '../../store/tenancy.ts';
+import { DatasourceEntity } from '../datasources/datasource.entity.ts';
+import { UserEntity } from '../identity/user.entity.ts';
+import { organizationIdColumn } from '../orgs/organization.entity.ts';
+import { RISK_LEVELS } from '../review/review-plan.entity.ts';
+import type { ReviewPlanSettings } from '../review/review-plan.service.ts';
+import type { RiskIssue } from '../risk/rule-analyzer.ts';
+
+export const QUERY_STATUSES = [
+  'PENDING_AI',
+  'PENDING_REVIEW',
+  'APPROVED',
+  'EXECUTING',
+  'EXECUTED',
+  'REJECTED',
+  'CHANGES_REQUESTED',
+  'CANCELLED',
+  'FAILED',
+  'TIMED_OUT',
+] as const;
+export type QueryStatus = (typeof QUERY_STATUSES)[number];
+
+export const QUERY_TYPES = ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'DDL'] as const;
+
+export type { RiskIssue };
+
+/** The masked result kept with the request: never more than the row cap, never unmasked. */
+export interface ResultSnapshot {
+  columns: { name: string; type: string }[];
+  rows: unknown[][];
+  rowCount: number;
+  truncated: boolean;
+}
+
+/** One governed statement (or BEGIN … COMMIT batch) from submission to its outcome (FEATURES C4, C6). */
+export const QueryRequestEntity = defineEntity({
+  name: 'QueryRequest',
+  tableName: 'query_requests',
+  uniques: [{ properties: ['submittedById', 'clientRequestId'] }],
+  properties: {
+    id: idColumn(),
+    organizationId: organizationIdColumn().index(),
+    datasourceId: p.manyToOne(DatasourceEntity).mapToPk().fieldName('datasource_id').index().deleteRule('cascade'),
+    submittedById: p.manyToOne(UserEntity).mapToPk().fieldName('submitted_by_id').index(),
+    /** A repeated id from the same submitter returns the first request instead of creating another. */
+    clientRequestId: p.string().length(200).nullable(),
+    sqlText: p.text(),
+    /** SHA-256 of sqlText: an approval is for exactly this statement. */
+    sqlHash: p.string().length(64),
+    queryType: p.enum(QUERY_TYPES),
+    readOnly: p.boolean(),
+    tables: p.json<string[]>(),
+    hasWhere: p.boolean(),
+    hasLimit: p.boolean(),
+    transactional: p.boolean(),
+    status: p.enum(QUERY_STATUSES).index(),
+    justification: p.text().nullable(),
+    scheduledFor: p.datetime().nullable(),
+    cicdOrigin: p.boolean().default(false),
+    riskScore: p.integer().nullable(),
+    riskLevel: p.enum(RISK_LEVELS).nullable(),
+    riskSummary: p.text().nullable(),
+    riskIssues: p.json<RiskIssue[]>().default('[]'),
+    /** The review plan as it was at submission, so later edits do not change a review in flight. */
+    plan: p.json<ReviewPlanSettings & { name: string | null }>(),
+    currentStage: p.integer().default(1),
+    rowsAffected: p.integer().nullable(),
+    durationMs: p.integer().nullable(),
+    /** The database's error, verbatim, when FAILED. */
+    error: p.text().nullable(),
+    result: p.json<ResultSnapshot>().nullable(),
+    executedAt: p.datetime().nullable(),
+    createdAt: createdAtColumn(),
+    updatedAt: updatedAtColumn(),
+  },
+  ...TENANT_TABLE,
+});
+export type QueryRequest = InferEntity<typeof QueryRequestEntity>;
+
+export const DECISIONS = ['APPROVE', 'REJECT', 'REQUEST_CHANGES'] as const;
+export type Decision = (typeof DECISIONS)[number];
+
+/** A reviewer's decision on one stage of a request; one per reviewer and stage. */
+export const ReviewDecisionEntity = defineEntity({
+  name: 'ReviewDecision',
+  tableName: 'review_decisions',
+  uniques: [{ properties: ['requestId', 'reviewerId', 'stage'] }],
+  properties: {
+    id: idColumn(),
+    organizationId: organizationIdColumn().index(),
+    requestId: p.manyToOne(QueryRequestEntity).mapToPk().fieldName('request_id').deleteRule('cascade'),
+    reviewerId: p.manyToOne(UserEntity).mapToPk().fieldName('reviewer_id').index(),
+    stage: p.integer(),
+    decision: p.enum(DECISIONS),
+    comment: p.text().nullable(),
+    /** The statement hash the reviewer saw. */
+    sqlHash: p.string().length(64),
+    createdAt: createdAtColumn(),
+  },
+  ...TENANT_TABLE,
+});
+export type ReviewDecision = InferEntity<typeof ReviewDecisionEntity>;

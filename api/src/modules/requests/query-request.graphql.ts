@@ -1,0 +1,222 @@
+/** GraphQL for governed queries: submit, review, run, cancel, read back, and follow live. */
+import { stringify } from 'csv-stringify/sync';
+import { z } from 'zod';
+import { NotFoundError } from '../../errors.ts';
+import { builder, requires } from '../../graphql/builder.ts';
+import { actorOf, offsetPage } from '../../graphql/helpers.ts';
+import { DatasourceRef } from '../datasources/datasource.graphql.ts';
+import { UserRef } from '../identity/identity.graphql.ts';
+import { RiskLevelEnum } from '../review/review-plan.graphql.ts';
+import { QueryRejectedError } from './classify.ts';
+import {
+  DECISIONS,
+  QUERY_STATUSES,
+  QUERY_TYPES,
+  type QueryRequest,
+  type ResultSnapshot,
+  type ReviewDecision,
+  type RiskIssue,
+} from './query-request.entity.ts';
+import { requestTopic, reviewQueueTopic } from './query-request.service.ts';
+
+export const QueryRequestRef = builder.objectRef<QueryRequest>('QueryRequest');
+
+export function defineQueryRequestSchema(): void {
+  const StatusEnum = builder.enumType('QueryStatus', { values: QUERY_STATUSES });
+  const TypeEnum = builder.enumType('QueryType', { values: QUERY_TYPES });
+  const DecisionEnum = builder.enumType('ReviewDecisionKind', { values: DECISIONS });
+
+  const RiskIssueRef = builder.objectRef<RiskIssue>('RiskIssue').implement({
+    fields: (t) => ({
+      code: t.exposeString('code'),
+      severity: t.exposeString('severity'),
+      message: t.exposeString('message'),
+      suggestion: t.exposeString('suggestion', { nullable: true }),
+    }),
+  });
+
+  const ResultRef = builder.objectRef<ResultSnapshot>('QueryResult').implement({
+    description: 'The masked result, as stored with the request (at most the row cap).',
+    fields: (t) => ({
+      columns: t.field({
+        type: [builder.simpleObject('QueryResultColumn', { fields: (c) => ({ name: c.string(), type: c.string() }) })],
+        resolve: (r) => r.columns,
+      }),
+      rows: t.field({ type: 'JSON', description: 'One array of values per row, masked.', resolve: (r) => r.rows }),
+      rowCount: t.exposeInt('rowCount'),
+      truncated: t.exposeBoolean('truncated', { description: 'More rows existed than the row cap allowed.' }),
+      csv: t.string({
+        description: 'The same rows as RFC 4180 CSV with a header row.',
+        resolve: (r) => stringify([r.columns.map((c) => c.name), ...r.rows.map((row) => row.map(csvCell))], { record_delimiter: '\r\n' }),
+      }),
+    }),
+  });
+
+  const DecisionRef = builder.objectRef<ReviewDecision>('ReviewDecision').implement({
+    fields: (t) => ({
+      id: t.exposeID('id'),
+      reviewerId: t.exposeID('reviewerId'),
+      stage: t.exposeInt('stage'),
+      decision: t.expose('decision', { type: DecisionEnum }),
+      comment: t.exposeString('comment', { nullable: true }),
+      sqlHash: t.exposeString('sqlHash', { description: 'The statement the reviewer decided on.' }),
+      createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    }),
+  });
+
+  QueryRequestRef.implement({
+    description: 'One governed statement (or BEGIN … COMMIT batch), from submission to its outcome.',
+    fields: (t) => ({
+      id: t.exposeID('id'),
+      datasourceId: t.exposeID('datasourceId'),
+      datasource: t.field({ type: DatasourceRef, nullable: true, resolve: (r, _a, ctx) => ctx.services.datasources.get(actorOf(ctx), r.datasourceId) }),
+      submittedById: t.exposeID('submittedById'),
+      submittedBy: t.field({ type: UserRef, nullable: true, resolve: (r, _a, ctx) => ctx.services.users.get(r.organizationId, r.submittedById) }),
+      clientRequestId: t.exposeString('clientRequestId', { nullable: true }),
+      query: t.exposeString('sqlText'),
+      sqlHash: t.exposeString('sqlHash', { description: 'SHA-256 of the statement; approvals are bound to it.' }),
+      queryType: t.expose('queryType', { type: TypeEnum }),
+      readOnly: t.exposeBoolean('readOnly', { description: 'Proven read-only by the parser.' }),
+      tables: t.exposeStringList('tables'),
+      hasWhere: t.exposeBoolean('hasWhere'),
+      hasLimit: t.exposeBoolean('hasLimit'),
+      transactional: t.exposeBoolean('transactional'),
+      status: t.expose('status', { type: StatusEnum }),
+      justification: t.exposeString('justification', { nullable: true }),
+      scheduledFor: t.expose('scheduledFor', { type: 'DateTime', nullable: true }),
+      cicdOrigin: t.exposeBoolean('cicdOrigin'),
+      riskScore: t.exposeInt('riskScore', { nullable: true }),
+      riskLevel: t.expose('riskLevel', { type: RiskLevelEnum, nullable: true }),
+      riskSummary: t.exposeString('riskSummary', { nullable: true }),
+      riskIssues: t.field({ type: [RiskIssueRef], resolve: (r) => r.riskIssues }),
+      currentStage: t.exposeInt('currentStage'),
+      rowsAffected: t.exposeInt('rowsAffected', { nullable: true }),
+      durationMs: t.exposeInt('durationMs', { nullable: true }),
+      error: t.exposeString('error', { nullable: true, description: "The database's error, verbatim, when FAILED." }),
+      result: t.field({ type: ResultRef, nullable: true, resolve: (r) => r.result ?? null }),
+      decisions: t.loadableList({
+        type: DecisionRef,
+        load: (ids: string[], ctx) => ctx.services.queryRequests.decisions(actorOf(ctx).orgId, ids),
+        resolve: (r) => r.id,
+      }),
+      executedAt: t.expose('executedAt', { type: 'DateTime', nullable: true }),
+      createdAt: t.expose('createdAt', { type: 'DateTime' }),
+      updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    }),
+  });
+
+  const SubmitQueryInput = builder.inputType('SubmitQueryInput', {
+    fields: (t) => ({
+      datasourceId: t.id({ required: true, validate: z.uuid() }),
+      query: t.string({ required: true, validate: z.string().max(100_000, 'must be at most 100000 characters') }),
+      justification: t.string({ validate: z.string().max(5000) }),
+      scheduledFor: t.field({ type: 'DateTime' }),
+      clientRequestId: t.string({ description: 'Idempotency key: a repeat returns the same request.', validate: z.string().min(1).max(200) }),
+      execute: t.boolean({ description: 'Run at once when approved on submission; the response carries the result.' }),
+    }),
+  });
+  const DecideInput = builder.inputType('DecideQueryRequestInput', {
+    fields: (t) => ({
+      requestId: t.id({ required: true, validate: z.uuid() }),
+      decision: t.field({ type: DecisionEnum, required: true }),
+      comment: t.string({ description: 'Required to REJECT or REQUEST_CHANGES.', validate: z.string().max(5000) }),
+    }),
+  });
+  const RequestFilter = builder.inputType('QueryRequestFilter', {
+    fields: (t) => ({
+      mine: t.boolean({ defaultValue: false, description: 'Only your own (always so without QUERY_VIEW_ALL).' }),
+      status: t.field({ type: StatusEnum }),
+    }),
+  });
+
+  builder.queryFields((t) => ({
+    queryRequest: t.field({
+      type: QueryRequestRef,
+      nullable: true,
+      ...requires('QUERY_SUBMIT_SELECT'),
+      args: { id: t.arg.id({ required: true, validate: z.uuid() }) },
+      resolve: (_root, args, ctx) => ctx.services.queryRequests.get(actorOf(ctx), String(args.id)),
+    }),
+    queryRequests: t.connection({
+      type: QueryRequestRef,
+      description: 'Newest first: yours, or everyone’s with QUERY_VIEW_ALL.',
+      ...requires('QUERY_SUBMIT_SELECT'),
+      args: { filter: t.arg({ type: RequestFilter }) },
+      resolve: (_root, args, ctx) =>
+        offsetPage(args, (offset, limit) =>
+          ctx.services.queryRequests.list(actorOf(ctx), { mine: args.filter?.mine ?? false, status: args.filter?.status ?? null }, offset, limit),
+        ),
+    }),
+    reviewQueue: t.connection({
+      type: QueryRequestRef,
+      description: 'Requests waiting for a decision you may make now; never your own.',
+      ...requires('QUERY_REVIEW'),
+      resolve: (_root, args, ctx) => offsetPage(args, (offset, limit) => ctx.services.queryRequests.reviewQueue(actorOf(ctx), offset, limit)),
+    }),
+  }));
+
+  builder.mutationFields((t) => ({
+    submitQuery: t.field({
+      type: QueryRequestRef,
+      ...requires('QUERY_SUBMIT_SELECT'),
+      errors: { types: [QueryRejectedError] },
+      args: { input: t.arg({ type: SubmitQueryInput, required: true }) },
+      resolve: (_root, { input }, ctx) => ctx.services.queryRequests.submit(actorOf(ctx), ctx.origin, { ...input, datasourceId: String(input.datasourceId) }),
+    }),
+    decideQueryRequest: t.field({
+      type: QueryRequestRef,
+      ...requires('QUERY_REVIEW'),
+      errors: {},
+      args: { input: t.arg({ type: DecideInput, required: true }) },
+      resolve: (_root, { input }, ctx) => ctx.services.queryRequests.decide(actorOf(ctx), ctx.origin, { ...input, requestId: String(input.requestId) }),
+    }),
+    executeQueryRequest: t.field({
+      type: QueryRequestRef,
+      ...requires('QUERY_SUBMIT_SELECT'),
+      errors: { types: [QueryRejectedError] },
+      args: { id: t.arg.id({ required: true, validate: z.uuid() }) },
+      resolve: (_root, args, ctx) => ctx.services.queryRequests.execute(actorOf(ctx), ctx.origin, String(args.id)),
+    }),
+    cancelQueryRequest: t.field({
+      type: QueryRequestRef,
+      ...requires('QUERY_SUBMIT_SELECT'),
+      errors: {},
+      args: { id: t.arg.id({ required: true, validate: z.uuid() }) },
+      resolve: (_root, args, ctx) => ctx.services.queryRequests.cancel(actorOf(ctx), ctx.origin, String(args.id)),
+    }),
+  }));
+
+  builder.subscriptionFields((t) => ({
+    queryRequestUpdated: t.field({
+      type: QueryRequestRef,
+      description: 'Every status change of one request you may see.',
+      ...requires('QUERY_SUBMIT_SELECT'),
+      args: { id: t.arg.id({ required: true, validate: z.uuid() }) },
+      subscribe: async (_root, args, ctx) => {
+        if (!(await ctx.services.queryRequests.get(actorOf(ctx), String(args.id)))) throw new NotFoundError('QueryRequest', String(args.id));
+        return ctx.services.bus.subscribe(requestTopic(String(args.id)));
+      },
+      resolve: async (payload, _args, ctx) => {
+        const request = await ctx.services.queryRequests.get(actorOf(ctx), String(payload['id']));
+        if (!request) throw new NotFoundError('QueryRequest', String(payload['id']));
+        return request;
+      },
+    }),
+    reviewQueueChanged: t.field({
+      type: QueryRequestRef,
+      description: 'A request of your organization entered or left review.',
+      ...requires('QUERY_REVIEW'),
+      subscribe: (_root, _args, ctx) => ctx.services.bus.subscribe(reviewQueueTopic(actorOf(ctx).orgId)),
+      resolve: async (payload, _args, ctx) => {
+        const request = await ctx.services.queryRequests.get(actorOf(ctx), String(payload['id']));
+        if (!request) throw new NotFoundError('QueryRequest', String(payload['id']));
+        return request;
+      },
+    }),
+  }));
+}
+
+function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}

@@ -1,0 +1,430 @@
+/**
+ * The governed query workflow (FEATURES C1–C4, C6): submit → classify → role and grants → risk → plan →
+ * PENDING_REVIEW or APPROVED → (decisions) → execute with AccessFlow's credentials → mask → store → audit.
+ * Every state change is a compare-and-swap on the row (locked FOR UPDATE), so concurrent decisions,
+ * executions and cancellations leave exactly one outcome.
+ */
+import { createHash } from 'node:crypto';
+import { LockMode } from '@mikro-orm/core';
+import { EngineError, engineFor, type ExecutionResult } from '../../engines/engine.ts';
+import { ConflictError, DomainError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.ts';
+import type { Bus } from '../../bus/bus.ts';
+import type { Actor, Origin } from '../../graphql/context.ts';
+import type { EntityManager, Store } from '../../store/store.ts';
+import { auditOriginOf, type AuditService } from '../audit/audit.service.ts';
+import { DatasourceEntity, type Datasource } from '../datasources/datasource.entity.ts';
+import type { DatasourceService } from '../datasources/datasource.service.ts';
+import { tableAllowed, type EffectiveAccess } from '../grants/access.ts';
+import type { GrantService } from '../grants/grant.service.ts';
+import { GroupMembershipEntity } from '../groups/user-group.entity.ts';
+import { roleHas, type Permission } from '../identity/permissions.ts';
+import { OrganizationEntity } from '../orgs/organization.entity.ts';
+import { assertWithinQuota } from '../orgs/quota.ts';
+import type { MaskingPolicyService } from '../masking/masking-policy.service.ts';
+import { ReviewPlanEntity, RISK_LEVELS, type Approver } from '../review/review-plan.entity.ts';
+import { REVIEW_PLAN_TEMPLATES } from '../review/review-plan.service.ts';
+import { classify, QueryRejectedError, type Classification } from './classify.ts';
+import { maskResult } from './mask-result.ts';
+import { analyzeRisk } from './risk.ts';
+import {
+  QueryRequestEntity,
+  ReviewDecisionEntity,
+  type Decision,
+  type QueryRequest,
+  type QueryStatus,
+} from './query-request.entity.ts';
+
+export interface SubmitQueryInput {
+  datasourceId: string;
+  query: string;
+  justification?: string | null;
+  scheduledFor?: Date | null;
+  clientRequestId?: string | null;
+  /** Run at once when the request is approved on submission (the one-round-trip path for auto-approved reads). */
+  execute?: boolean | null;
+}
+
+export interface DecideInput {
+  requestId: string;
+  decision: Decision;
+  comment?: string | null;
+}
+
+export const requestTopic = (id: string) => `query-request:${id}`;
+export const reviewQueueTopic = (orgId: string) => `review-queue:${orgId}`;
+
+const FULL_ACCESS: EffectiveAccess = {
+  canRead: true,
+  canWrite: true,
+  canDdl: true,
+  canBreakGlass: false,
+  allowedSchemas: null,
+  allowedTables: null,
+  restrictedColumns: new Set(),
+  maxRows: null,
+  grantIds: [],
+};
+
+const OPEN: readonly QueryStatus[] = ['PENDING_AI', 'PENDING_REVIEW', 'APPROVED'];
+
+export class QueryRequestService {
+  private readonly store: Store;
+  private readonly audit: AuditService;
+  private readonly bus: Bus;
+  private readonly datasources: DatasourceService;
+  private readonly grants: GrantService;
+  private readonly masking: MaskingPolicyService;
+  private readonly maskingKey: Buffer;
+
+  constructor(deps: {
+    store: Store;
+    audit: AuditService;
+    bus: Bus;
+    datasources: DatasourceService;
+    grants: GrantService;
+    masking: MaskingPolicyService;
+    maskingKey: Buffer;
+  }) {
+    this.store = deps.store;
+    this.audit = deps.audit;
+    this.bus = deps.bus;
+    this.datasources = deps.datasources;
+    this.grants = deps.grants;
+    this.masking = deps.masking;
+    this.maskingKey = deps.maskingKey;
+  }
+
+  /** The request, when the caller submitted it or may see every request; otherwise null. */
+  async get(actor: Actor, id: string): Promise<QueryRequest | null> {
+    const request = await this.store.tenant(actor.orgId, (em) => em.findOne(QueryRequestEntity, { id }));
+    return request && this.mayView(actor, request) ? request : null;
+  }
+
+  async decisions(orgId: string, requestIds: readonly string[]) {
+    const rows = await this.store.tenant(orgId, (em) =>
+      em.find(ReviewDecisionEntity, { requestId: { $in: [...requestIds] } }, { orderBy: { createdAt: 'asc' } }),
+    );
+    return requestIds.map((id) => rows.filter((row) => row.requestId === id));
+  }
+
+  async list(actor: Actor, filter: { mine: boolean; status: QueryStatus | null }, offset: number, limit: number): Promise<QueryRequest[]> {
+    const mine = filter.mine || !roleHas(actor.role, 'QUERY_VIEW_ALL');
+    return this.store.tenant(actor.orgId, (em) =>
+      em.find(
+        QueryRequestEntity,
+        { ...(mine ? { submittedById: actor.userId } : {}), ...(filter.status ? { status: filter.status } : {}) },
+        { orderBy: { createdAt: 'desc', id: 'desc' }, offset, limit },
+      ),
+    );
+  }
+
+  /** Requests waiting for a decision the caller may make now (never their own). */
+  async reviewQueue(actor: Actor, offset: number, limit: number): Promise<QueryRequest[]> {
+    return this.store.tenant(actor.orgId, async (em) => {
+      const pending = await em.find(
+        QueryRequestEntity,
+        { status: 'PENDING_REVIEW', submittedById: { $ne: actor.userId } },
+        { orderBy: { createdAt: 'asc', id: 'asc' } },
+      );
+      const groupIds = await groupsOf(em, actor.userId);
+      const decided = await em.find(ReviewDecisionEntity, { reviewerId: actor.userId, requestId: { $in: pending.map((r) => r.id) } });
+      return pending
+        .filter((r) => eligible(actor, groupIds, stageApprovers(r)) && !decided.some((d) => d.requestId === r.id && d.stage === r.currentStage))
+        .slice(offset, offset + limit);
+    });
+  }
+
+  async submit(actor: Actor, origin: Origin, input: SubmitQueryInput): Promise<QueryRequest> {
+    if (input.clientRequestId) {
+      const existing = await this.findByClientId(actor, input.clientRequestId);
+      if (existing) return existing;
+    }
+    if (input.scheduledFor && input.scheduledFor <= new Date()) {
+      throw new ValidationError('scheduledFor: must be in the future', [{ path: 'scheduledFor', message: 'must be in the future' }]);
+    }
+    const datasource = await this.datasources.get(actor, input.datasourceId);
+    if (!datasource) throw new NotFoundError('Datasource', input.datasourceId);
+    if (!datasource.active) throw new ConflictError(`datasource "${datasource.name}" is inactive`);
+    const classification = await classify(datasource.dbType, input.query);
+    const needed = permissionFor(classification);
+    if (!roleHas(actor.role, needed)) {
+      throw new ForbiddenError(`your role ${actor.role} may not submit ${describe(classification)} (needs ${needed})`);
+    }
+
+    const request = await this.store.tenant(actor.orgId, async (em) => {
+      const org = await em.findOneOrFail(OrganizationEntity, { id: actor.orgId });
+      const since = new Date(Date.now() - 86_400_000);
+      assertWithinQuota('maxQueriesPerDay', org.maxQueriesPerDay, await em.count(QueryRequestEntity, { createdAt: { $gte: since } }));
+      const access = await this.accessOf(em, actor, datasource.id);
+      assertAllowed(access, classification, datasource);
+      const plan = await planOf(em, datasource);
+      const risk = analyzeRisk(classification, input.query, access);
+      const routing = route(classification, risk.level, plan, datasource);
+
+      const request = em.create(QueryRequestEntity, {
+        organizationId: actor.orgId,
+        datasourceId: datasource.id,
+        submittedById: actor.userId,
+        clientRequestId: input.clientRequestId ?? null,
+        sqlText: input.query,
+        sqlHash: sha256(input.query),
+        queryType: classification.type,
+        readOnly: classification.readOnly,
+        tables: classification.tables.map((t) => (t.schema ? `${t.schema}.${t.name}` : t.name)),
+        hasWhere: classification.hasWhere,
+        hasLimit: classification.hasLimit,
+        transactional: classification.transactional,
+        status: routing.status,
+        justification: input.justification ?? null,
+        scheduledFor: input.scheduledFor ?? null,
+        cicdOrigin: origin.ci,
+        riskScore: risk.score,
+        riskLevel: risk.level,
+        riskSummary: risk.summary,
+        riskIssues: risk.issues,
+        plan,
+      });
+      const by = auditOriginOf(actor, origin);
+      const target = { targetType: 'QueryRequest', targetId: request.id };
+      await this.audit.append(em, actor.orgId, by, {
+        action: 'QUERY_SUBMITTED',
+        ...target,
+        metadata: { datasourceId: datasource.id, queryType: classification.type, readOnly: classification.readOnly, tables: request.tables, sqlHash: request.sqlHash, status: 'PENDING_AI', cicdOrigin: origin.ci },
+      });
+      await this.audit.append(em, actor.orgId, by, {
+        action: 'QUERY_ANALYZED',
+        ...target,
+        metadata: { analyzer: 'rules', riskScore: risk.score, riskLevel: risk.level, issues: risk.issues.map((i) => i.code) },
+      });
+      // The decision record (FEATURES K3): the verdict and what decided it.
+      await this.audit.append(em, actor.orgId, by, {
+        action: routing.status === 'APPROVED' ? 'QUERY_APPROVED' : 'QUERY_REVIEW_REQUIRED',
+        ...target,
+        metadata: { decision: { verdict: routing.status, reason: routing.reason, decidedBy: 'REVIEW_PLAN', plan: plan.name, grantIds: access.grantIds } },
+      });
+      return request;
+    });
+    this.publish(request);
+    if (input.execute && request.status === 'APPROVED' && !request.scheduledFor) return this.execute(actor, origin, request.id);
+    return request;
+  }
+
+  async decide(actor: Actor, origin: Origin, input: DecideInput): Promise<QueryRequest> {
+    if (input.decision !== 'APPROVE' && !input.comment?.trim()) {
+      throw new ValidationError('comment: required to reject or request changes', [{ path: 'comment', message: 'required to reject or request changes' }]);
+    }
+    const request = await this.store.tenant(actor.orgId, async (em) => {
+      const request = await this.lock(em, actor, input.requestId);
+      if (request.submittedById === actor.userId) throw new ForbiddenError('nobody approves their own request');
+      if (request.status !== 'PENDING_REVIEW') throw new ConflictError(`the request is ${request.status}, not waiting for review`);
+      const approvers = stageApprovers(request);
+      if (!eligible(actor, await groupsOf(em, actor.userId), approvers)) {
+        throw new ForbiddenError(`you are not an approver of stage ${request.currentStage} of this request`);
+      }
+      if (await em.count(ReviewDecisionEntity, { requestId: request.id, reviewerId: actor.userId, stage: request.currentStage })) {
+        throw new ConflictError(`you have already decided stage ${request.currentStage} of this request`);
+      }
+      em.create(ReviewDecisionEntity, {
+        organizationId: actor.orgId,
+        requestId: request.id,
+        reviewerId: actor.userId,
+        stage: request.currentStage,
+        decision: input.decision,
+        comment: input.comment ?? null,
+        sqlHash: request.sqlHash,
+      });
+      await em.flush();
+      const decidedStage = request.currentStage;
+      if (input.decision === 'REJECT') request.status = 'REJECTED';
+      else if (input.decision === 'REQUEST_CHANGES') request.status = 'CHANGES_REQUESTED';
+      else {
+        const approvals = await em.count(ReviewDecisionEntity, { requestId: request.id, stage: decidedStage, decision: 'APPROVE' });
+        if (approvals >= request.plan.minApprovalsRequired) {
+          const lastStage = Math.max(1, ...request.plan.approvers.map((a) => a.stage));
+          if (decidedStage < lastStage) request.currentStage = decidedStage + 1;
+          else request.status = 'APPROVED';
+        }
+      }
+      const by = auditOriginOf(actor, origin);
+      await this.audit.append(em, actor.orgId, by, {
+        action: 'QUERY_DECISION',
+        targetType: 'QueryRequest',
+        targetId: request.id,
+        metadata: { decision: input.decision, stage: decidedStage, comment: input.comment ?? null, sqlHash: request.sqlHash, status: request.status },
+      });
+      if (request.status !== 'PENDING_REVIEW') {
+        await this.audit.append(em, actor.orgId, by, {
+          action: request.status === 'APPROVED' ? 'QUERY_APPROVED' : 'QUERY_REJECTED',
+          targetType: 'QueryRequest',
+          targetId: request.id,
+          metadata: { decision: { verdict: request.status, reason: `${input.decision} by a reviewer at stage ${decidedStage}`, decidedBy: 'REVIEWER', reviewerId: actor.userId } },
+        });
+      }
+      return request;
+    });
+    this.publish(request);
+    return request;
+  }
+
+  async cancel(actor: Actor, origin: Origin, id: string): Promise<QueryRequest> {
+    const request = await this.store.tenant(actor.orgId, async (em) => {
+      const request = await this.lock(em, actor, id);
+      if (request.submittedById !== actor.userId) throw new ForbiddenError('only the submitter may cancel a request');
+      if (!OPEN.includes(request.status)) throw new ConflictError(`the request is ${request.status} and can no longer be cancelled`);
+      request.status = 'CANCELLED';
+      await this.audit.append(em, actor.orgId, auditOriginOf(actor, origin), { action: 'QUERY_CANCELLED', targetType: 'QueryRequest', targetId: id });
+      return request;
+    });
+    this.publish(request);
+    return request;
+  }
+
+  /** Runs an approved request with AccessFlow's credentials; the submitter only. */
+  async execute(actor: Actor, origin: Origin, id: string): Promise<QueryRequest> {
+    const claimed = await this.store.tenant(actor.orgId, async (em) => {
+      const request = await this.lock(em, actor, id);
+      if (request.submittedById !== actor.userId) throw new ForbiddenError('only the submitter may execute a request');
+      if (request.status !== 'APPROVED') throw new ConflictError(`the request is ${request.status}, not APPROVED`);
+      if (request.scheduledFor && request.scheduledFor > new Date()) throw new ConflictError(`the request is scheduled for ${request.scheduledFor.toISOString()}`);
+      request.status = 'EXECUTING';
+      const datasource = await em.findOne(DatasourceEntity, { id: request.datasourceId });
+      if (!datasource) throw new NotFoundError('Datasource', request.datasourceId);
+      const access = await this.accessOf(em, actor, datasource.id);
+      const viewer = { userId: actor.userId, role: actor.role, groupIds: await groupsOf(em, actor.userId) };
+      const policies = await this.masking.policiesFor(em, datasource.id, viewer);
+      await this.audit.append(em, actor.orgId, auditOriginOf(actor, origin), { action: 'QUERY_EXECUTION_STARTED', targetType: 'QueryRequest', targetId: id });
+      return { request, datasource, access, policies };
+    });
+    this.publish(claimed.request);
+
+    const { request, datasource, access, policies } = claimed;
+    let outcome: { result: ExecutionResult; classification: Classification } | { error: string };
+    try {
+      const classification = await classify(datasource.dbType, request.sqlText);
+      const maxRows = Math.min(access.maxRows ?? datasource.maxRowsPerQuery, datasource.maxRowsPerQuery);
+      const result = await engineFor(datasource.dbType).execute(datasource.id, this.datasources.connectionSpec(datasource), {
+        statements: (classification.transactional ? classification.statements.map((s) => s.text) : [request.sqlText]).map((sql) => ({ sql, params: [] })),
+        readOnly: classification.readOnly,
+        maxRows,
+      });
+      outcome = { result, classification };
+    } catch (error) {
+      if (!(error instanceof EngineError) && !(error instanceof DomainError)) throw error;
+      outcome = { error: error.message };
+    }
+
+    const finished = await this.store.tenant(actor.orgId, async (em) => {
+      const row = await em.findOneOrFail(QueryRequestEntity, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      row.executedAt = new Date();
+      const by = auditOriginOf(actor, origin);
+      if ('error' in outcome) {
+        row.status = 'FAILED';
+        row.error = outcome.error;
+        await this.audit.append(em, actor.orgId, by, { action: 'QUERY_FAILED', targetType: 'QueryRequest', targetId: id, metadata: { error: outcome.error } });
+        return row;
+      }
+      const masked = maskResult(outcome.result, outcome.classification, access, policies, this.maskingKey);
+      row.status = 'EXECUTED';
+      row.rowsAffected = outcome.result.rowsAffected;
+      row.durationMs = Math.round(outcome.result.durationMs);
+      row.result = { columns: outcome.result.columns.map(({ name, type }) => ({ name, type })), rows: masked.rows, rowCount: masked.rows.length, truncated: outcome.result.truncated };
+      await this.audit.append(em, actor.orgId, by, {
+        action: 'QUERY_EXECUTED',
+        targetType: 'QueryRequest',
+        targetId: id,
+        metadata: { rowCount: masked.rows.length, truncated: outcome.result.truncated, rowsAffected: outcome.result.rowsAffected, durationMs: row.durationMs, maskingPolicyIds: masked.appliedPolicyIds, maskedColumns: masked.maskedColumns },
+      });
+      return row;
+    });
+    this.publish(finished);
+    return finished;
+  }
+
+  mayView(actor: Actor, request: QueryRequest): boolean {
+    return request.submittedById === actor.userId || roleHas(actor.role, 'QUERY_VIEW_ALL');
+  }
+
+  private async findByClientId(actor: Actor, clientRequestId: string): Promise<QueryRequest | null> {
+    return this.store.tenant(actor.orgId, (em) => em.findOne(QueryRequestEntity, { submittedById: actor.userId, clientRequestId }));
+  }
+
+  private async lock(em: EntityManager, actor: Actor, id: string): Promise<QueryRequest> {
+    const request = await em.findOne(QueryRequestEntity, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    if (!request || !this.mayView(actor, request) && !roleHas(actor.role, 'QUERY_REVIEW')) throw new NotFoundError('QueryRequest', id);
+    return request;
+  }
+
+  /** Admins pass the per-datasource check for ordinary submissions (as in the seed); everyone else needs grants. */
+  private async accessOf(em: EntityManager, actor: Actor, datasourceId: string): Promise<EffectiveAccess> {
+    const access = actor.role === 'ADMIN' ? FULL_ACCESS : await this.grants.effectiveAccess(em, actor.userId, datasourceId);
+    return access;
+  }
+
+  private publish(request: QueryRequest): void {
+    void this.bus.publish(requestTopic(request.id), { id: request.id, status: request.status });
+    void this.bus.publish(reviewQueueTopic(request.organizationId), { id: request.id, status: request.status });
+  }
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+function permissionFor(c: Classification): Permission {
+  if (c.type === 'DDL') return 'QUERY_SUBMIT_DDL';
+  return c.readOnly ? 'QUERY_SUBMIT_SELECT' : 'QUERY_SUBMIT_DML';
+}
+
+function describe(c: Classification): string {
+  return c.readOnly ? 'reads' : c.type === 'DDL' ? 'schema changes' : 'writes';
+}
+
+function assertAllowed(access: EffectiveAccess, c: Classification, datasource: Datasource): void {
+  const capability = c.type === 'DDL' ? access.canDdl : c.readOnly ? access.canRead : access.canWrite;
+  if (!capability) throw new ForbiddenError(`your grants on "${datasource.name}" do not allow ${describe(c)}`);
+  const defaultSchema = datasource.dbType === 'POSTGRESQL' ? 'public' : datasource.databaseName.toLowerCase();
+  const outside = c.tables.filter((table) => !tableAllowed(access, table, defaultSchema));
+  if (outside.length > 0) {
+    throw new ForbiddenError(`your grants on "${datasource.name}" do not cover ${outside.map((t) => (t.schema ? `${t.schema}.${t.name}` : t.name)).join(', ')}`);
+  }
+}
+
+async function planOf(em: EntityManager, datasource: Datasource) {
+  const plan = datasource.reviewPlanId ? await em.findOne(ReviewPlanEntity, { id: datasource.reviewPlanId }) : null;
+  if (!plan) return { ...REVIEW_PLAN_TEMPLATES.STANDARD, name: null };
+  const { name, description, requiresAiReview, requiresHumanApproval, autoApproveReads, autoApproveMaxRiskLevel, minApprovalsRequired, approvalTimeoutHours, approvers } = plan;
+  return { name, description, requiresAiReview, requiresHumanApproval, autoApproveReads, autoApproveMaxRiskLevel, minApprovalsRequired, approvalTimeoutHours, approvers };
+}
+
+function route(
+  c: Classification,
+  level: (typeof RISK_LEVELS)[number],
+  plan: Awaited<ReturnType<typeof planOf>>,
+  datasource: Datasource,
+): { status: QueryStatus; reason: string } {
+  if (!plan.requiresHumanApproval) return { status: 'APPROVED', reason: 'the review plan requires no human approval' };
+  if (c.readOnly) {
+    if (!datasource.requireReviewReads && plan.autoApproveReads && RISK_LEVELS.indexOf(level) <= RISK_LEVELS.indexOf(plan.autoApproveMaxRiskLevel)) {
+      return { status: 'APPROVED', reason: `read at ${level} risk, auto-approved up to ${plan.autoApproveMaxRiskLevel}` };
+    }
+    return { status: 'PENDING_REVIEW', reason: datasource.requireReviewReads ? 'the datasource requires review of reads' : `read at ${level} risk needs review` };
+  }
+  if (!datasource.requireReviewWrites && c.type !== 'DDL') return { status: 'APPROVED', reason: 'the datasource does not require review of writes' };
+  return { status: 'PENDING_REVIEW', reason: `${c.type} needs review` };
+}
+
+function stageApprovers(request: QueryRequest): Approver[] {
+  return request.plan.approvers.filter((a) => a.stage === request.currentStage);
+}
+
+/** A reviewer may decide a stage when it names no approvers (any reviewer), or names their role, them, or a group of theirs. */
+function eligible(actor: Actor, groupIds: readonly string[], approvers: Approver[]): boolean {
+  if (!roleHas(actor.role, 'QUERY_REVIEW')) return false;
+  if (approvers.length === 0) return true;
+  return approvers.some((a) => a.role === actor.role || a.userId === actor.userId || (a.groupId !== null && groupIds.includes(a.groupId)));
+}
+
+async function groupsOf(em: EntityManager, userId: string): Promise<string[]> {
+  return (await em.find(GroupMembershipEntity, { userId }, { fields: ['groupId'] })).map((m) => m.groupId);
+}
+

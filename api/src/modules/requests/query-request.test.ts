@@ -1,0 +1,216 @@
+/**
+ * Governed queries end to end against a real PostgreSQL target: datasource, plan, grants, masking, submit,
+ * review, execute, cancel — and the races between them.
+ */
+import { inject, afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPostgresDatabase } from '../../../test/servers.ts';
+import {
+  createTestApp,
+  createUserWithKey,
+  ok,
+  rowCounts,
+  setupFirstOrg,
+  superuserQuery,
+  type Caller,
+  type Org,
+  type TestApp,
+} from '../../../test/harness.ts';
+
+let t: TestApp;
+let org: Org;
+let targetUrl: string;
+let datasourceId: string;
+let analyst: Caller & { id: string };
+let reviewer: Caller & { id: string };
+let secondReviewer: Caller & { id: string };
+
+const REQUEST_FIELDS = 'id status queryType readOnly tables riskLevel riskScore error rowsAffected result { columns { name } rows rowCount truncated } decisions { decision stage }';
+type Request = {
+  id: string;
+  status: string;
+  queryType: string;
+  readOnly: boolean;
+  tables: string[];
+  riskLevel: string;
+  error: string | null;
+  rowsAffected: number | null;
+  result: { columns: { name: string }[]; rows: unknown[][]; rowCount: number; truncated: boolean } | null;
+  decisions: { decision: string; stage: number }[];
+};
+type Result<T> = { __typename: string; data?: T; message?: string; reason?: string; code?: string };
+
+async function mutate<T>(field: string, query: string, variables: Record<string, unknown>, caller: Caller): Promise<Result<T>> {
+  return ok(await t.gql<Record<string, Result<T>>>(query, variables, caller))[field]!;
+}
+
+const submit = (query: string, caller: Caller, extra: Record<string, unknown> = {}) =>
+  mutate<Request>(
+    'submitQuery',
+    `mutation($input: SubmitQueryInput!) { submitQuery(input: $input) { __typename
+      ... on MutationSubmitQuerySuccess { data { ${REQUEST_FIELDS} } } ... on Error { code message } ... on QueryRejected { reason } } }`,
+    { input: { datasourceId, query, justification: 'test', ...extra } },
+    caller,
+  );
+const decide = (requestId: string, decision: string, caller: Caller, comment?: string) =>
+  mutate<Request>(
+    'decideQueryRequest',
+    `mutation($input: DecideQueryRequestInput!) { decideQueryRequest(input: $input) { __typename
+      ... on MutationDecideQueryRequestSuccess { data { ${REQUEST_FIELDS} } } ... on Error { code message } } }`,
+    { input: { requestId, decision, comment } },
+    caller,
+  );
+const execute = (id: string, caller: Caller) =>
+  mutate<Request>(
+    'executeQueryRequest',
+    `mutation($id: ID!) { executeQueryRequest(id: $id) { __typename ... on MutationExecuteQueryRequestSuccess { data { ${REQUEST_FIELDS} } } ... on Error { code message } } }`,
+    { id },
+    caller,
+  );
+const cancel = (id: string, caller: Caller) =>
+  mutate<Request>(
+    'cancelQueryRequest',
+    `mutation($id: ID!) { cancelQueryRequest(id: $id) { __typename ... on MutationCancelQueryRequestSuccess { data { ${REQUEST_FIELDS} } } ... on Error { code message } } }`,
+    { id },
+    caller,
+  );
+
+beforeAll(async () => {
+  t = await createTestApp();
+  org = await setupFirstOrg(t);
+  targetUrl = await createPostgresDatabase(inject('postgresUrl'));
+  await superuserQuery(targetUrl, `
+    create table customers (id int primary key, name text, email text, region text);
+    insert into customers select i, 'name ' || i, 'person' || i || '@example.com', case when i % 2 = 0 then 'eu' else 'us' end from generate_series(1, 30) i;
+    create schema secret; create table secret.keys (id int);`);
+  const url = new URL(targetUrl);
+  const created = await mutate<{ id: string }>(
+    'upsertDatasource',
+    `mutation($input: UpsertDatasourceInput!) { upsertDatasource(input: $input) { __typename ... on MutationUpsertDatasourceSuccess { data { id } } ... on Error { code message } } }`,
+    { input: { name: 'crm', dbType: 'POSTGRESQL', host: url.hostname, port: Number(url.port), databaseName: url.pathname.slice(1), username: 'postgres', password: 'unused-with-trust', maxRowsPerQuery: 20 } },
+    org.admin,
+  );
+  datasourceId = created.data!.id;
+  analyst = await createUserWithKey(t, org.admin, 'ANALYST', 'analyst@acme.test');
+  reviewer = await createUserWithKey(t, org.admin, 'REVIEWER', 'reviewer@acme.test');
+  secondReviewer = await createUserWithKey(t, org.admin, 'REVIEWER', 'reviewer2@acme.test');
+  await mutate('upsertGrant', `mutation($input: UpsertGrantInput!) { upsertGrant(input: $input) { __typename ... on Error { message } } }`,
+    { input: { datasourceId, userId: analyst.id, canRead: true, canWrite: true, allowedSchemas: ['public'], restrictedColumns: ['customers.name'] } }, org.admin);
+  await mutate('upsertMaskingPolicy', `mutation($input: UpsertMaskingPolicyInput!) { upsertMaskingPolicy(input: $input) { __typename ... on Error { message } } }`,
+    { input: { datasourceId, columnRef: 'public.customers.email', strategy: 'EMAIL' } }, org.admin);
+});
+afterAll(() => t.close());
+
+describe('reads', () => {
+  it('auto-approves a low-risk read and returns masked rows in the same response', async () => {
+    const result = await submit('select id, name, email from customers where id <= 3 order by id', analyst, { execute: true });
+    expect(result.__typename).toBe('MutationSubmitQuerySuccess');
+    const request = result.data!;
+    expect(request).toMatchObject({ status: 'EXECUTED', queryType: 'SELECT', readOnly: true, tables: ['customers'] });
+    expect(request.result!.rows).toEqual([
+      [1, '***', 'p***@example.com'],
+      [2, '***', 'p***@example.com'],
+      [3, '***', 'p***@example.com'],
+    ]);
+  });
+
+  it('masks an aliased column through its source column', async () => {
+    const request = (await submit('select email as contact from customers where id = 1', analyst, { execute: true })).data!;
+    expect(request.result!.rows).toEqual([['p***@example.com']]);
+  });
+
+  it('caps rows at the datasource limit and says so', async () => {
+    const request = (await submit('select id from customers order by id', analyst, { execute: true })).data!;
+    expect(request.result).toMatchObject({ rowCount: 20, truncated: true });
+  });
+
+  it('refuses a table outside the allowed schemas, writing nothing', async () => {
+    const before = await rowCounts(t.databaseUrl!);
+    const result = await submit('select * from secret.keys', analyst);
+    expect(result).toMatchObject({ __typename: 'Forbidden' });
+    expect(result.message).toMatch(/secret\.keys/);
+    expect(await rowCounts(t.databaseUrl!)).toEqual(before);
+  });
+
+  it('rejects what it cannot prove safe, with the reason', async () => {
+    for (const [sql, reason] of [
+      ['select 1; delete from customers', 'MULTIPLE_STATEMENTS'],
+      ['select pg_sleep(10)', 'UNSAFE_FUNCTION'],
+      ['selec * from customers', 'PARSE_ERROR'],
+    ] as const) {
+      const result = await submit(sql, analyst);
+      expect(result, sql).toMatchObject({ __typename: 'QueryRejected', reason });
+    }
+  });
+});
+
+describe('writes and review', () => {
+  it('holds an UPDATE for review; the submitter cannot approve it; a reviewer approves; the submitter runs it', async () => {
+    const submitted = (await submit("update customers set region = 'apac' where id = 5", analyst)).data!;
+    expect(submitted).toMatchObject({ status: 'PENDING_REVIEW', queryType: 'UPDATE', readOnly: false });
+    const byAnalyst = await t.gql('mutation($input: DecideQueryRequestInput!) { decideQueryRequest(input: $input) { __typename } }', { input: { requestId: submitted.id, decision: 'APPROVE' } }, analyst);
+    expect(byAnalyst.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(await execute(submitted.id, analyst)).toMatchObject({ __typename: 'Conflict' });
+    const queue = ok(await t.gql<{ reviewQueue: { edges: { node: { id: string } }[] } }>('{ reviewQueue { edges { node { id } } } }', undefined, reviewer));
+    expect(queue.reviewQueue.edges.map((e) => e.node.id)).toContain(submitted.id);
+
+    const approved = await decide(submitted.id, 'APPROVE', reviewer);
+    expect(approved.data!).toMatchObject({ status: 'APPROVED', decisions: [{ decision: 'APPROVE', stage: 1 }] });
+    expect(await execute(submitted.id, reviewer)).toMatchObject({ __typename: 'Forbidden' });
+    const executed = (await execute(submitted.id, analyst)).data!;
+    expect(executed).toMatchObject({ status: 'EXECUTED', rowsAffected: 1 });
+    expect(await superuserQuery(targetUrl, 'select region from customers where id = 5')).toEqual([{ region: 'apac' }]);
+  });
+
+  it('does not let a reviewer approve their own request', async () => {
+    await mutate('upsertGrant', `mutation($input: UpsertGrantInput!) { upsertGrant(input: $input) { __typename } }`,
+      { input: { datasourceId, userId: reviewer.id, canRead: true, canWrite: true } }, org.admin);
+    const own = (await submit("update customers set region = 'own' where id = 2", reviewer)).data!;
+    expect(await decide(own.id, 'APPROVE', reviewer)).toMatchObject({ __typename: 'Forbidden', message: 'nobody approves their own request' });
+    expect(await decide(own.id, 'APPROVE', secondReviewer)).toMatchObject({ __typename: 'MutationDecideQueryRequestSuccess' });
+  });
+
+  it('needs a comment to reject, and one rejection ends the request', async () => {
+    const submitted = (await submit('delete from customers where id = 30', analyst)).data!;
+    expect(await decide(submitted.id, 'REJECT', reviewer)).toMatchObject({ __typename: 'ValidationError' });
+    const rejected = await decide(submitted.id, 'REJECT', reviewer, 'not today');
+    expect(rejected.data!.status).toBe('REJECTED');
+    expect(await decide(submitted.id, 'APPROVE', secondReviewer)).toMatchObject({ __typename: 'Conflict' });
+    expect(await superuserQuery(targetUrl, 'select count(*)::int as n from customers')).toEqual([{ n: 30 }]);
+  });
+
+  it('keeps the database error verbatim when a run fails', async () => {
+    const submitted = (await submit("insert into customers (id, name) values (1, 'duplicate')", analyst)).data!;
+    await decide(submitted.id, 'APPROVE', reviewer);
+    const failed = (await execute(submitted.id, analyst)).data!;
+    expect(failed.status).toBe('FAILED');
+    expect(failed.error).toMatch(/duplicate key value violates unique constraint "customers_pkey"/);
+  });
+
+  it('returns the same request for a repeated clientRequestId', async () => {
+    const first = (await submit("update customers set region = 'x' where id = 7", analyst, { clientRequestId: 'ci-run-42-step-3' })).data!;
+    const second = (await submit("update customers set region = 'x' where id = 7", analyst, { clientRequestId: 'ci-run-42-step-3' })).data!;
+    expect(second.id).toBe(first.id);
+  });
+});
+
+describe('races', () => {
+  it('two reviewers approving at once leave one approval and one APPROVED', async () => {
+    const submitted = (await submit("update customers set region = 'r1' where id = 9", analyst)).data!;
+    const outcomes = await Promise.all([decide(submitted.id, 'APPROVE', reviewer), decide(submitted.id, 'APPROVE', secondReviewer)]);
+    expect(outcomes.map((o) => o.__typename).sort()).toEqual(['Conflict', 'MutationDecideQueryRequestSuccess']);
+    const decisions = await superuserQuery(t.databaseUrl!, 'select count(*)::int as n from review_decisions where request_id = $1', [submitted.id]);
+    expect(decisions).toEqual([{ n: 1 }]);
+  });
+
+  it('an execute racing a cancel leaves exactly one outcome', async () => {
+    const submitted = (await submit("update customers set region = 'r2' where id = 11", analyst)).data!;
+    await decide(submitted.id, 'APPROVE', reviewer);
+    const [ran, cancelled] = await Promise.all([execute(submitted.id, analyst), cancel(submitted.id, analyst)]);
+    const winners = [ran, cancelled].filter((o) => o.__typename.endsWith('Success'));
+    expect(winners).toHaveLength(1);
+    const [row] = await superuserQuery<{ status: string }>(t.databaseUrl!, 'select status from query_requests where id = $1', [submitted.id]);
+    const region = await superuserQuery(targetUrl, 'select region from customers where id = 11');
+    if (row!.status === 'EXECUTED') expect(region).toEqual([{ region: 'r2' }]);
+    else expect(row!.status).toBe('CANCELLED');
+  });
+});
