@@ -593,6 +593,21 @@ describe('PostgreSQL engine specifics', () => {
     expect(JSON.parse(JSON.stringify(result.rows))).toEqual(result.rows);
   });
 
+  it('reads the same formats whatever the database settings, and keeps its day/month order for input', async () => {
+    const t = target('PostgreSQL');
+    const url = new URL(await createPostgresDatabase(inject('postgresUrl')));
+    const database = decodeURIComponent(url.pathname.slice(1));
+    await postgresAdmin.query(
+      `ALTER DATABASE ${pg.escapeIdentifier(database)} SET DateStyle = 'SQL, DMY'; ALTER DATABASE ${pg.escapeIdentifier(database)} SET TimeZone = 'Asia/Kolkata'; ALTER DATABASE ${pg.escapeIdentifier(database)} SET bytea_output = 'escape'`,
+    );
+    const result = await t.engine.execute(
+      key(),
+      t.spec({ database }),
+      read(`SELECT '01/02/2024'::date, '2024-01-02 05:04:05.25+02'::timestamptz, '2024-01-02 05:04:05'::timestamp, '\\x01ff'::bytea, current_setting('TimeZone')`),
+    );
+    expect(result.rows).toEqual([['2024-02-01', '2024-01-02T03:04:05.25Z', '2024-01-02T05:04:05', 'Af8=', 'Asia/Kolkata']]);
+  });
+
   it('names user-defined types and reports where columns come from', async () => {
     const t = target('PostgreSQL');
     const poolKey = key();

@@ -1,8 +1,9 @@
 /**
  * PostgreSQL values in and out.
  *
- * Out: rows arrive in text format (the engine sets `DateStyle = ISO, MDY` and `bytea_output = hex` for the
- * transaction, so the formats below are fixed) and become JSON-safe primitives:
+ * Out: rows arrive in text format (the engine sets the output format of DateStyle to ISO — the day/month order
+ * used to read input stays the server's — and `bytea_output = hex` for the transaction, so the formats below
+ * are fixed) and become JSON-safe primitives:
  * - bool → boolean; int2/int4/oid/xid/cid → number; float4/float8 → number ('NaN', 'Infinity', '-Infinity' stay
  *   strings, JSON has no such numbers);
  * - int8, numeric, money → string (exact);

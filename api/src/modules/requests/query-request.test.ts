@@ -15,6 +15,7 @@ import {
   type Org,
   type TestApp,
 } from '../../../test/harness.ts';
+import { workflow } from './requests.fixture.ts';
 
 let t: TestApp;
 let org: Org;
@@ -23,59 +24,11 @@ let datasourceId: string;
 let analyst: Caller & { id: string };
 let reviewer: Caller & { id: string };
 let secondReviewer: Caller & { id: string };
-
-const REQUEST_FIELDS = 'id status queryType readOnly tables riskLevel riskScore error rowsAffected result { columns { name } rows rowCount truncated } decisions { decision stage }';
-type Request = {
-  id: string;
-  status: string;
-  queryType: string;
-  readOnly: boolean;
-  tables: string[];
-  riskLevel: string;
-  error: string | null;
-  rowsAffected: number | null;
-  result: { columns: { name: string }[]; rows: unknown[][]; rowCount: number; truncated: boolean } | null;
-  decisions: { decision: string; stage: number }[];
-};
-type Result<T> = { __typename: string; data?: T; message?: string; reason?: string; code?: string };
-
-async function mutate<T>(field: string, query: string, variables: Record<string, unknown>, caller: Caller): Promise<Result<T>> {
-  return ok(await t.gql<Record<string, Result<T>>>(query, variables, caller))[field]!;
-}
-
-const submit = (query: string, caller: Caller, extra: Record<string, unknown> = {}) =>
-  mutate<Request>(
-    'submitQuery',
-    `mutation($input: SubmitQueryInput!) { submitQuery(input: $input) { __typename
-      ... on MutationSubmitQuerySuccess { data { ${REQUEST_FIELDS} } } ... on Error { code message } ... on QueryRejected { reason } } }`,
-    { input: { datasourceId, query, justification: 'test', ...extra } },
-    caller,
-  );
-const decide = (requestId: string, decision: string, caller: Caller, comment?: string) =>
-  mutate<Request>(
-    'decideQueryRequest',
-    `mutation($input: DecideQueryRequestInput!) { decideQueryRequest(input: $input) { __typename
-      ... on MutationDecideQueryRequestSuccess { data { ${REQUEST_FIELDS} } } ... on Error { code message } } }`,
-    { input: { requestId, decision, comment } },
-    caller,
-  );
-const execute = (id: string, caller: Caller) =>
-  mutate<Request>(
-    'executeQueryRequest',
-    `mutation($id: ID!) { executeQueryRequest(id: $id) { __typename ... on MutationExecuteQueryRequestSuccess { data { ${REQUEST_FIELDS} } } ... on Error { code message } } }`,
-    { id },
-    caller,
-  );
-const cancel = (id: string, caller: Caller) =>
-  mutate<Request>(
-    'cancelQueryRequest',
-    `mutation($id: ID!) { cancelQueryRequest(id: $id) { __typename ... on MutationCancelQueryRequestSuccess { data { ${REQUEST_FIELDS} } } ... on Error { code message } } }`,
-    { id },
-    caller,
-  );
+let { submit, decide, execute, cancel, mutate } = {} as ReturnType<typeof workflow>;
 
 beforeAll(async () => {
   t = await createTestApp();
+  ({ submit, decide, execute, cancel, mutate } = workflow(t, () => datasourceId));
   org = await setupFirstOrg(t);
   targetUrl = await createPostgresDatabase(inject('postgresUrl'));
   await superuserQuery(targetUrl, `

@@ -1,0 +1,66 @@
+/** The same governed workflow against a real MariaDB target (MySQL protocol, node-sql-parser classification). */
+import { randomBytes } from 'node:crypto';
+import mysql from 'mysql2/promise';
+import { inject, afterAll, beforeAll, expect, it } from 'vitest';
+import { createTestApp, createUserWithKey, setupFirstOrg, type Caller, type Org, type TestApp } from '../../../test/harness.ts';
+import { workflow } from './requests.fixture.ts';
+
+let t: TestApp;
+let org: Org;
+let database: string;
+let datasourceId: string;
+let analyst: Caller & { id: string };
+let reviewer: Caller & { id: string };
+let { submit, decide, execute, mutate } = {} as ReturnType<typeof workflow>;
+let admin: mysql.Connection;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  ({ submit, decide, execute, mutate } = workflow(t, () => datasourceId));
+  org = await setupFirstOrg(t);
+  const server = new URL(inject('mariadbUrl'));
+  database = `crm_${randomBytes(4).toString('hex')}`;
+  admin = await mysql.createConnection({ host: server.hostname, port: Number(server.port), user: decodeURIComponent(server.username), password: decodeURIComponent(server.password), multipleStatements: true });
+  await admin.query(`create database ${database}; use ${database};
+    create table customers (id int primary key, email varchar(200), region varchar(20));
+    insert into customers values (1, 'ann@example.com', 'eu'), (2, 'bob@example.com', 'us'), (3, 'cy@example.com', 'eu');`);
+  const created = await mutate<{ id: string }>(
+    'upsertDatasource',
+    `mutation($input: UpsertDatasourceInput!) { upsertDatasource(input: $input) { __typename ... on MutationUpsertDatasourceSuccess { data { id } } ... on Error { code message } } }`,
+    { input: { name: 'crm-mariadb', dbType: 'MARIADB', host: server.hostname, port: Number(server.port), databaseName: database, username: decodeURIComponent(server.username), password: decodeURIComponent(server.password) } },
+    org.admin,
+  );
+  expect(created.__typename).toBe('MutationUpsertDatasourceSuccess');
+  datasourceId = created.data!.id;
+  analyst = await createUserWithKey(t, org.admin, 'ANALYST', 'analyst@acme.test');
+  reviewer = await createUserWithKey(t, org.admin, 'REVIEWER', 'reviewer@acme.test');
+  await mutate('upsertGrant', `mutation($input: UpsertGrantInput!) { upsertGrant(input: $input) { __typename } }`,
+    { input: { datasourceId, userId: analyst.id, canRead: true, canWrite: true, allowedSchemas: [database] } }, org.admin);
+  await mutate('upsertMaskingPolicy', `mutation($input: UpsertMaskingPolicyInput!) { upsertMaskingPolicy(input: $input) { __typename } }`,
+    { input: { datasourceId, columnRef: 'customers.email', strategy: 'PARTIAL', strategyParams: { visible_suffix: '11' } } }, org.admin);
+});
+afterAll(async () => {
+  await admin.query(`drop database ${database}`);
+  await admin.end();
+  await t.close();
+});
+
+it('auto-approves and masks a read', async () => {
+  const request = (await submit('select id, email from customers where region = \'eu\' order by id limit 10', analyst, { execute: true })).data!;
+  expect(request).toMatchObject({ status: 'EXECUTED', readOnly: true });
+  expect(request.result!.rows).toEqual([[1, '****example.com'], [3, '***example.com']]);
+});
+
+it('holds a write for review, then runs it for the submitter', async () => {
+  const submitted = (await submit("update customers set region = 'apac' where id = 2", analyst)).data!;
+  expect(submitted.status).toBe('PENDING_REVIEW');
+  expect((await decide(submitted.id, 'APPROVE', reviewer)).data!.status).toBe('APPROVED');
+  expect((await execute(submitted.id, analyst)).data!).toMatchObject({ status: 'EXECUTED', rowsAffected: 1 });
+  const [rows] = await admin.query(`select region from ${database}.customers where id = 2`);
+  expect(rows).toEqual([{ region: 'apac' }]);
+});
+
+it('rejects MySQL executable comments and other databases', async () => {
+  expect(await submit('select 1 /*!50000 , sleep(5) */', analyst)).toMatchObject({ __typename: 'QueryRejected', reason: 'EXECUTABLE_COMMENT' });
+  expect(await submit('select * from mysql.user', analyst)).toMatchObject({ __typename: 'Forbidden' });
+});
