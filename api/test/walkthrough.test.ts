@@ -1,72 +1,124 @@
 /**
- * docs/getting-started.md, executed: `npm start` in a fresh folder, then every `bash walkthrough` block of the
- * page in order, against that server.
+ * The documentation, executed: `npm start` in a fresh folder, then every `bash walkthrough` block of the pages,
+ * in order, against that server — docs/getting-started.md alone, and followed by docs/governed-queries.md
+ * against a real PostgreSQL and a real MariaDB target.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import mysql from 'mysql2/promise';
+import { afterEach, expect, inject, it } from 'vitest';
+import { createPostgresDatabase } from './servers.ts';
+import { superuserQuery } from './harness.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-let server: ChildProcess;
-let dataDir: string;
-let endpoint: string;
-let setupToken: string;
+const CUSTOMERS = `create table customers (id int primary key, name text, email text, region text);
+  insert into customers values (1, 'Ann', 'ann@example.com', 'eu'), (2, 'Bob', 'bob@example.com', 'us'), (3, 'Cy', 'cy@example.com', 'eu')`;
 
-beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'accessflow-walkthrough-'));
-  server = spawn('npm', ['start'], {
+interface Server {
+  process: ChildProcess;
+  dataDir: string;
+  endpoint: string;
+  setupToken: string;
+}
+const running: Server[] = [];
+
+async function startServer(): Promise<Server> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'accessflow-walkthrough-'));
+  const child = spawn('npm', ['start'], {
     cwd: root,
     detached: true,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ACCESSFLOW_DATA_DIR: dataDir, ACCESSFLOW_SETUP_TOKEN: '', INIT_CWD: root },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ACCESSFLOW_DATA_DIR: dataDir, ACCESSFLOW_SETUP_TOKEN: '', DATABASE_URL: '', INIT_CWD: root },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  await new Promise<void>((resolve, reject) => {
+  const started = await new Promise<{ token: string; url: string }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 60_000);
-    server.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       const token = /^setup token: (\S+)$/m.exec(output)?.[1];
       const url = /AccessFlow listening on (http:\/\/[^/"]+)\/graphql/.exec(output)?.[1];
       if (token && url) {
         clearTimeout(timer);
-        setupToken = token;
-        endpoint = url;
-        resolve();
+        resolve({ token, url });
       }
     });
-    server.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
   });
+  const server = { process: child, dataDir, endpoint: started.url, setupToken: started.token };
+  running.push(server);
+  return server;
+}
+
+afterEach(async () => {
+  for (const server of running.splice(0)) {
+    const exited = new Promise((resolve) => server.process.once('exit', resolve));
+    process.kill(-server.process.pid!, 'SIGTERM');
+    await exited;
+    await rm(server.dataDir, { recursive: true, force: true });
+  }
 });
 
-afterAll(async () => {
-  if (server?.pid) {
-    const exited = new Promise((resolve) => server.once('exit', resolve));
-    process.kill(-server.pid, 'SIGTERM');
-    await exited;
-  }
-  await rm(dataDir, { recursive: true, force: true });
-});
+async function walkthroughBlocks(page: string): Promise<string[]> {
+  const text = await readFile(join(root, 'docs', page), 'utf8');
+  return [...text.matchAll(/```bash walkthrough\n([\s\S]*?)```/g)].map((m) => m[1]!);
+}
+
+function run(blocks: string[], env: Record<string, string>): string[] {
+  const result = spawnSync('bash', ['-euo', 'pipefail', '-c', blocks.join('\n')], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 120_000 });
+  expect(result.stderr).toBe('');
+  expect(result.status).toBe(0);
+  return result.stdout.trim().split('\n');
+}
 
 it('docs/getting-started.md works as written', async () => {
-  const page = await readFile(join(root, 'docs/getting-started.md'), 'utf8');
-  const blocks = [...page.matchAll(/```bash walkthrough\n([\s\S]*?)```/g)].map((m) => m[1]);
+  const server = await startServer();
+  const blocks = await walkthroughBlocks('getting-started.md');
   expect(blocks.length).toBeGreaterThanOrEqual(5);
-  const run = spawnSync('bash', ['-euo', 'pipefail', '-c', blocks.join('\n')], {
-    env: { ...process.env, ACCESSFLOW_ENDPOINT: endpoint, SETUP_TOKEN: setupToken },
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  expect(run.stderr).toBe('');
-  expect(run.status).toBe(0);
-  const lines = run.stdout.trim().split('\n');
+  const lines = run(blocks, { ACCESSFLOW_ENDPOINT: server.endpoint, SETUP_TOKEN: server.setupToken });
   expect(lines[0]).toBe('MutationSetupSuccess');
   expect(lines[1]).toMatch(/^af_.{8}$/);
   expect(JSON.parse(lines[2]!)).toEqual({ displayName: 'ci-deployer', kind: 'SERVICE_ACCOUNT', role: 'ANALYST', organization: { name: 'Acme' } });
   expect(JSON.parse(lines[3]!)).toMatchObject({ ok: true });
-  const documented = /which prints\n\n```json\n(.*)\n```/.exec(page)?.[1];
-  expect(JSON.parse(documented!)).toEqual(JSON.parse(lines[2]!));
+  const page = await readFile(join(root, 'docs/getting-started.md'), 'utf8');
+  expect(JSON.parse(/which prints\n\n```json\n(.*)\n```/.exec(page)![1]!)).toEqual(JSON.parse(lines[2]!));
+});
+
+const targets = {
+  POSTGRESQL: async () => {
+    const url = new URL(await createPostgresDatabase(inject('postgresUrl')));
+    await superuserQuery(url.toString(), CUSTOMERS);
+    return { TARGET_TYPE: 'POSTGRESQL', TARGET_HOST: url.hostname, TARGET_PORT: url.port, TARGET_DB: url.pathname.slice(1), TARGET_USER: 'postgres', TARGET_PASSWORD: 'unused' };
+  },
+  MARIADB: async () => {
+    const url = new URL(inject('mariadbUrl'));
+    const database = `crm_${randomBytes(4).toString('hex')}`;
+    const user = decodeURIComponent(url.username);
+    const password = decodeURIComponent(url.password);
+    const connection = await mysql.createConnection({ host: url.hostname, port: Number(url.port), user, password, multipleStatements: true });
+    await connection.query(`create database ${database}; use ${database}; ${CUSTOMERS.replaceAll(' text', ' varchar(100)')}`);
+    await connection.end();
+    return { TARGET_TYPE: 'MARIADB', TARGET_HOST: url.hostname, TARGET_PORT: url.port, TARGET_DB: database, TARGET_USER: user, TARGET_PASSWORD: password };
+  },
+};
+
+it.each(Object.keys(targets) as (keyof typeof targets)[])('docs/governed-queries.md works as written against %s', async (engine) => {
+  const target = await targets[engine]();
+  const server = await startServer();
+  const blocks = [...(await walkthroughBlocks('getting-started.md')), ...(await walkthroughBlocks('governed-queries.md'))];
+  const lines = run(blocks, { ACCESSFLOW_ENDPOINT: server.endpoint, SETUP_TOKEN: server.setupToken, ...target }).slice(4);
+  const page = await readFile(join(root, 'docs/governed-queries.md'), 'utf8');
+  expect(lines.slice(0, 2)).toEqual(['MutationUpsertGrantSuccess', 'MutationUpsertMaskingPolicySuccess']);
+  expect(JSON.parse(lines[2]!)).toEqual(JSON.parse(/prints\n\n```json\n(.*)\n```/.exec(page)![1]!));
+  expect(lines.slice(3)).toEqual([
+    'PENDING_REVIEW',
+    'the request is PENDING_REVIEW, not APPROVED',
+    "update customers set region = 'apac' where id = 2",
+    'APPROVED',
+    '{"status":"EXECUTED","rowsAffected":1}',
+    'true',
+  ]);
 });

@@ -7,8 +7,10 @@
  * - parameters are always bound by the driver/server, never concatenated into SQL;
  * - a request runs in ONE transaction; `readOnly` makes it a READ ONLY transaction that is rolled back;
  * - each statement gets the spec's statement timeout, enforced by the server and backed by a client-side
- *   watchdog that cancels the statement (and discards the connection if even that does not help);
- * - at most `maxRows + 1` rows of the last statement are read (`truncated` tells whether more existed);
+ *   watchdog that cancels a statement outliving it (the connection it acted on is then closed, not reused);
+ * - at most `maxRows + 1` rows of the last statement are kept (`truncated` tells whether more existed):
+ *   PostgreSQL never computes more; MySQL/MariaDB stop a plain SELECT there (sql_select_limit) and stream the
+ *   rest of anything else (own larger LIMIT, SHOW, CALL) through without keeping it;
  * - a connection goes back to its pool unchanged: the session is reset after every request
  *   (PostgreSQL `DISCARD ALL`, MySQL/MariaDB `COM_RESET_CONNECTION`), or the connection is destroyed;
  * - errors are `EngineError`s carrying the database's own message, never the password.
@@ -96,7 +98,11 @@ export class EngineError extends Error {
 
 export interface Engine {
   readonly dbType: DbType;
-  /** Opens one connection with the spec (not from a pool), runs a trivial query, closes it. */
+  /**
+   * Opens one connection with the spec (not from a pool), runs a trivial query, closes it. `serverVersion` is the
+   * server's own version string (PostgreSQL `server_version`, MySQL/MariaDB `VERSION()`); `latencyMs` is the
+   * round trip of the trivial query (connecting, TLS and authentication not included).
+   */
   testConnection(spec: ConnectionSpec): Promise<{ serverVersion: string; latencyMs: number }>;
   /**
    * Runs the statements in ONE transaction on a pooled connection for `poolKey`. readOnly → a READ ONLY
@@ -106,8 +112,12 @@ export interface Engine {
    * the sum over statements for writes.
    */
   execute(poolKey: string, spec: ConnectionSpec, request: ExecuteRequest): Promise<ExecutionResult>;
-  /** Drops the pool of a datasource (spec changed or datasource deleted). */
+  /**
+   * Drops the pool of a datasource (spec changed or datasource deleted). No new request gets it; requests already
+   * using it finish, then it is closed. Resolves when it is closed if it was idle, at once otherwise.
+   */
   evict(poolKey: string): Promise<void>;
+  /** Closes every pool, after the requests using them finished. The engine stays usable (pools reopen on demand). */
   close(): Promise<void>;
 }
 
@@ -273,11 +283,6 @@ export class PoolRegistry<P> {
   async closeAll(): Promise<void> {
     for (const [poolKey, entry] of [...this.#entries]) this.#retire(poolKey, entry);
     await Promise.all([...this.#retiring].map((entry) => entry.drained));
-  }
-
-  /** Number of pools in use (for tests and diagnostics). */
-  get size(): number {
-    return this.#entries.size;
   }
 
   #retire(poolKey: string, entry: PoolEntry<P>): void {

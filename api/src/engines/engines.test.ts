@@ -447,6 +447,19 @@ describe.each(['PostgreSQL', 'MariaDB'])('%s engine', (label) => {
       // The row cap (sql_select_limit) set for one request is gone for the next: seen by its first statement.
       const limit = await t.engine.execute(poolKey, spec, write(['SET @limit_seen = @@session.sql_select_limit', 'SELECT @limit_seen, @@session.autocommit'], 3));
       expect(limit.rows).toEqual([['18446744073709551615', '0']]);
+      // What COM_RESET_CONNECTION does not undo (USE, SET ROLE) makes the engine close the connection.
+      const role = `engines_role_${randomBytes(4).toString('hex')}`;
+      await mariadbAdmin.query(`CREATE ROLE ${role}`);
+      await mariadbAdmin.query(`GRANT ${role} TO CURRENT_USER`);
+      let previous = id;
+      for (const statement of ['USE mysql', `SET ROLE ${role}`]) {
+        await t.engine.execute(poolKey, spec, read(statement));
+        const [database, currentRole, connection] = (await t.engine.execute(poolKey, spec, read('SELECT DATABASE(), CURRENT_ROLE(), CONNECTION_ID()'))).rows[0] ?? [];
+        expect([database, currentRole]).toEqual([mariadbDatabase, null]);
+        expect(connection).not.toEqual(previous);
+        previous = connection;
+      }
+      await mariadbAdmin.query(`DROP ROLE ${role}`);
       // And with a statement timeout configured, it applies inside the request.
       const timed = await t.engine.execute(key(), t.spec({ statementTimeoutMs: 1_500 }), read('SELECT @@session.max_statement_time, @@session.tx_read_only'));
       expect(timed.rows).toEqual([[1.5, '1']]);

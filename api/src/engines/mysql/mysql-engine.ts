@@ -4,20 +4,23 @@
  *
  * A request on a pooled connection:
  *
- *   SET SESSION autocommit = 0, SESSION max_statement_time = <s>   (MariaDB; MySQL: max_execution_time = <ms>)
- *       [, SESSION sql_select_limit = maxRows + 1]                  (here when there is one statement)
+ *   SET NAMES utf8mb4 …, SESSION autocommit = 0, SESSION max_statement_time = <s>
+ *       (MariaDB; MySQL: max_execution_time = <ms>) [, SESSION sql_select_limit = maxRows + 1] (one statement)
  *   read-only: SET SESSION TRANSACTION READ ONLY; START TRANSACTION READ ONLY      write: START TRANSACTION
  *   each statement (the last one preceded by SET SESSION sql_select_limit = maxRows + 1 if there are several)
  *   write: COMMIT
- *   COM_RESET_CONNECTION (mysql2 `reset()`)
+ *   COM_RESET_CONNECTION (mysql2 `reset()`); SELECT DATABASE(), CURRENT_ROLE() against the connection's baseline
  *
  * Why session-level settings: they are set at the start of every request and undone at its end by
- * COM_RESET_CONNECTION, which the engine needs anyway: it rolls back whatever is open and resets *everything* a
+ * COM_RESET_CONNECTION, which the engine needs anyway: it rolls back whatever is open and resets what a
  * statement may have left on the session (session variables, user variables, temporary tables, prepared
- * statements, GET_LOCK locks, the transaction characteristics) to the server defaults while keeping the
- * connection's character set. That is verified by the tests. SET STATEMENT … FOR (MariaDB) would avoid the
- * session settings but means rewriting the user's SQL and does not exist on MySQL; the MAX_EXECUTION_TIME
- * optimizer hint likewise needs the SQL rewritten. A connection whose reset fails is destroyed.
+ * statements, GET_LOCK locks, the transaction characteristics) to the server defaults. Two things survive it:
+ * the default database (USE) and, on MariaDB, the current role (SET ROLE); they are compared with what the
+ * connection had when it was opened, and a connection that differs is closed. The character set is repeated
+ * with SET NAMES at the start of each request (MariaDB keeps it across the reset; MySQL may not). All of this is
+ * verified by the tests on MariaDB. SET STATEMENT … FOR (MariaDB) would avoid the session settings but means
+ * rewriting the user's SQL and does not exist on MySQL; the MAX_EXECUTION_TIME optimizer hint likewise needs
+ * the SQL rewritten. A connection whose reset fails is closed.
  *
  * The read-only wall is double: START TRANSACTION READ ONLY, and the session's transaction characteristic set
  * to READ ONLY with autocommit off — because on MySQL/MariaDB a DDL statement (or COMMIT) silently ends the
@@ -38,6 +41,13 @@
  * (UNTESTED here: only MariaDB 10.11 is available); for everything else, on both, a client-side watchdog runs
  * KILL QUERY <thread id> from a separate connection when a statement outlives the timeout by a grace period,
  * destroys the connection if that does not end it either, and never reuses a connection it had to act on.
+ *
+ * rowsAffected sums affectedRows of the statements' OK packets ("matched" rows, mysql2's default FOUND_ROWS;
+ * INSERT … ON DUPLICATE KEY UPDATE counts 2 per updated row, as MySQL reports it); MariaDB's … RETURNING answers
+ * with rows instead of an OK packet and is not counted.
+ *
+ * COM_RESET_CONNECTION needs MySQL 5.7.3+ / MariaDB 10.2.4+; with an older server every reset fails and every
+ * connection is closed after its request (correct, but without pooling). max_execution_time needs MySQL 5.7.8+.
  *
  * Parameters: with parameters, statements go through server-side prepared statements (`execute()`: real binding,
  * immune to sql_mode such as NO_BACKSLASH_ESCAPES); without, through the text protocol (`query()`, no
@@ -73,8 +83,16 @@ import { fromMysqlValue, mysqlTypeName, toMysqlParam, type MysqlField } from './
 
 type Flavor = 'mariadb' | 'mysql';
 
-/** The server flavour of each pooled connection, read once. */
-const flavors = new WeakMap<PoolConnection, Flavor>();
+/** What a pooled connection was like when it was opened: what every request must leave it like. */
+interface Baseline {
+  readonly flavor: Flavor;
+  readonly database: unknown;
+  /** CURRENT_ROLE(), or undefined when the server has no roles (MySQL 5.7). */
+  readonly role: unknown;
+}
+
+/** The baseline of each pooled connection, read on its first use. */
+const baselines = new WeakMap<PoolConnection, Baseline>();
 
 /** SERVER_STATUS_IN_TRANS in the status flags of an OK packet. */
 const SERVER_STATUS_IN_TRANS = 0x0001;
@@ -170,13 +188,14 @@ class MysqlRequest {
     this.#connection.on('error', this.#onConnectionError);
     let result: ExecutionResult;
     try {
-      const flavor = await this.#flavor();
+      const { flavor } = await this.#baseline();
       const startedAt = performance.now();
       const timeoutMs = statementTimeoutOf(this.#spec);
       const cap = maxRows + 1;
       const single = statements.length === 1;
-      // The values are ours (validated integers), not user input.
-      const settings = ['SESSION autocommit = 0'];
+      // The values are ours (validated integers), not user input. SET NAMES repeats the character set of the
+      // handshake (mysql2's utf8mb4_unicode_ci): MySQL's COM_RESET_CONNECTION may reset it to the server default.
+      const settings = ['NAMES utf8mb4 COLLATE utf8mb4_unicode_ci', 'SESSION autocommit = 0'];
       if (timeoutMs > 0) {
         settings.push(flavor === 'mariadb' ? `SESSION max_statement_time = ${timeoutMs / 1000}` : `SESSION max_execution_time = ${timeoutMs}`);
       }
@@ -226,9 +245,15 @@ class MysqlRequest {
     return result;
   }
 
-  /** Resets the session (rolling back anything open) and returns the connection to the pool, or destroys it. */
+  /**
+   * Resets the session (rolling back anything open) and returns the connection to the pool, or destroys it.
+   * COM_RESET_CONNECTION leaves two things as a statement may have set them: the default database (USE) and,
+   * on MariaDB at least, the current role (SET ROLE). Both are compared with the connection's baseline; a
+   * connection that differs is closed rather than repaired (USE cannot go back to "no database").
+   */
   async #recycle(): Promise<void> {
     const connection = this.#connection;
+    const baseline = baselines.get(connection);
     if (this.#broken === null) {
       try {
         const bound = connectTimeoutOf(this.#spec) + statementTimeoutOf(this.#spec);
@@ -238,6 +263,12 @@ class MysqlRequest {
           () => new Error(`COM_RESET_CONNECTION did not answer within ${bound} ms`),
           () => undefined,
         );
+        if (baseline === undefined) throw new Error('connection without a baseline');
+        const now = await this.#statement(`SELECT DATABASE()${baseline.role === undefined ? '' : ', CURRENT_ROLE()'}`, [], 1);
+        const [database, role] = now.rows[0] ?? [];
+        if (database !== baseline.database || (baseline.role !== undefined && role !== baseline.role)) {
+          throw new Error('a statement changed the default database or the current role');
+        }
       } catch (error) {
         this.#broken ??= error instanceof Error ? error : new Error(errorMessageOf(error));
       }
@@ -288,14 +319,21 @@ class MysqlRequest {
     }));
   }
 
-  async #flavor(): Promise<Flavor> {
-    let flavor = flavors.get(this.#connection);
-    if (flavor === undefined) {
-      const outcome = await this.#statement('SELECT VERSION()', [], 1);
-      flavor = /mariadb/i.test(String(outcome.rows[0]?.[0] ?? '')) ? 'mariadb' : 'mysql';
-      flavors.set(this.#connection, flavor);
+  async #baseline(): Promise<Baseline> {
+    let baseline = baselines.get(this.#connection);
+    if (baseline === undefined) {
+      const outcome = await this.#statement('SELECT VERSION(), DATABASE()', [], 1);
+      const [version, database] = outcome.rows[0] ?? [];
+      let role: unknown;
+      try {
+        role = (await this.#statement('SELECT CURRENT_ROLE()', [], 1)).rows[0]?.[0];
+      } catch {
+        role = undefined; // no roles on this server
+      }
+      baseline = { flavor: /mariadb/i.test(String(version ?? '')) ? 'mariadb' : 'mysql', database, role };
+      baselines.set(this.#connection, baseline);
     }
-    return flavor;
+    return baseline;
   }
 
   #simple(sql: string): Promise<StatementOutcome> {
@@ -447,7 +485,6 @@ function connectionOptions(spec: ConnectionSpec): PoolOptions {
     ...(spec.database === '' ? {} : { database: spec.database }),
     ...(ssl === undefined ? {} : { ssl }),
     connectTimeout: connectTimeoutOf(spec),
-    charset: 'utf8mb4',
     timezone: 'Z',
     supportBigNumbers: true,
     bigNumberStrings: true,

@@ -18,6 +18,9 @@
  * statement that ended the transaction (COMMIT, ROLLBACK, PREPARE TRANSACTION) stops the request, so no later
  * statement runs outside the READ ONLY transaction. (`COMMIT AND CHAIN` keeps a transaction open and is not
  * detected here; transaction control is the classifier's to refuse.)
+ *
+ * rowsAffected sums the counts of the INSERT/UPDATE/DELETE/MERGE command tags. A last statement that returns
+ * rows (INSERT … RETURNING) and is cut at the row cap has no command tag yet: its rows are not counted.
  */
 import pg from 'pg';
 import {
