@@ -8,6 +8,7 @@ import { EngineError, engineFor, type ConnectionSpec, type DbType, type SslMode 
 import type { Actor, Origin } from '../../graphql/context.ts';
 import { flushOrConflict, type EntityManager, type Store } from '../../store/store.ts';
 import { auditOriginOf, type AuditService } from '../audit/audit.service.ts';
+import { AuditedService } from '../audit/audited-service.ts';
 import { OrganizationEntity } from '../orgs/organization.entity.ts';
 import { assertWithinQuota } from '../orgs/quota.ts';
 import { ReviewPlanEntity } from '../review/review-plan.entity.ts';
@@ -68,14 +69,11 @@ const DEFAULT_PORTS: Record<DbType, number> = { POSTGRESQL: 5432, MYSQL: 3306, M
 /** Fields whose change needs a new pool and a fresh connection test. */
 const CONNECTION_FIELDS = ['dbType', 'host', 'port', 'databaseName', 'username', 'sslMode', 'connectionPoolSize', 'statementTimeoutSeconds'] as const;
 
-export class DatasourceService {
-  private readonly store: Store;
-  private readonly audit: AuditService;
+export class DatasourceService extends AuditedService {
   private readonly encryptionKey: Buffer;
 
   constructor(store: Store, audit: AuditService, encryptionKey: Buffer) {
-    this.store = store;
-    this.audit = audit;
+    super(store, audit);
     this.encryptionKey = encryptionKey;
   }
 

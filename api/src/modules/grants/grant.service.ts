@@ -1,8 +1,9 @@
 /** Grants (FEATURES C2): upsert by (datasource, subject), delete, and the effective access of a person. */
 import { NotFoundError, ValidationError } from '../../errors.ts';
 import type { Actor, Origin } from '../../graphql/context.ts';
-import { flushOrConflict, type EntityManager, type Store } from '../../store/store.ts';
-import { auditOriginOf, type AuditService } from '../audit/audit.service.ts';
+import { flushOrConflict, type EntityManager } from '../../store/store.ts';
+import { auditOriginOf } from '../audit/audit.service.ts';
+import { AuditedService } from '../audit/audited-service.ts';
 import { DatasourceEntity } from '../datasources/datasource.entity.ts';
 import { GroupMembershipEntity, UserGroupEntity } from '../groups/user-group.entity.ts';
 import { UserEntity } from '../identity/user.entity.ts';
@@ -24,15 +25,7 @@ export interface UpsertGrantInput {
   expiresAt?: Date | null;
 }
 
-export class GrantService {
-  private readonly store: Store;
-  private readonly audit: AuditService;
-
-  constructor(store: Store, audit: AuditService) {
-    this.store = store;
-    this.audit = audit;
-  }
-
+export class GrantService extends AuditedService {
   async get(actor: Actor, id: string): Promise<Grant | null> {
     return this.store.tenant(actor.orgId, (em) => em.findOne(GrantEntity, { id }));
   }

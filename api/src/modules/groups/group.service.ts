@@ -1,8 +1,9 @@
 /** User groups (FEATURES A6): reviewers and grant subjects; upsert by name within the organization. */
 import { NotFoundError, ValidationError } from '../../errors.ts';
 import type { Actor, Origin } from '../../graphql/context.ts';
-import { flushOrConflict, type Store } from '../../store/store.ts';
-import { auditOriginOf, type AuditService } from '../audit/audit.service.ts';
+import { flushOrConflict } from '../../store/store.ts';
+import { auditOriginOf } from '../audit/audit.service.ts';
+import { AuditedService } from '../audit/audited-service.ts';
 import { UserEntity } from '../identity/user.entity.ts';
 import { GroupMembershipEntity, UserGroupEntity, type UserGroup } from './user-group.entity.ts';
 
@@ -13,15 +14,7 @@ export interface UpsertUserGroupInput {
   memberIds?: string[] | null;
 }
 
-export class GroupService {
-  private readonly store: Store;
-  private readonly audit: AuditService;
-
-  constructor(store: Store, audit: AuditService) {
-    this.store = store;
-    this.audit = audit;
-  }
-
+export class GroupService extends AuditedService {
   async get(actor: Actor, id: string): Promise<UserGroup | null> {
     return this.store.tenant(actor.orgId, (em) => em.findOne(UserGroupEntity, { id }));
   }

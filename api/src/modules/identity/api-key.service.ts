@@ -3,6 +3,7 @@ import { ForbiddenError, NotFoundError, ValidationError } from '../../errors.ts'
 import type { Actor, Origin } from '../../graphql/context.ts';
 import type { Store } from '../../store/store.ts';
 import { auditOriginOf, type AuditService } from '../audit/audit.service.ts';
+import { AuditedService } from '../audit/audited-service.ts';
 import { ApiKeyEntity, type ApiKey } from './api-key.entity.ts';
 import { newApiKey } from './credentials.ts';
 import { roleHas } from './permissions.ts';
@@ -14,14 +15,11 @@ export interface CreateApiKeyInput {
   expiresAt?: Date | null;
 }
 
-export class ApiKeyService {
-  private readonly store: Store;
-  private readonly audit: AuditService;
+export class ApiKeyService extends AuditedService {
   private readonly users: UserService;
 
   constructor(store: Store, audit: AuditService, users: UserService) {
-    this.store = store;
-    this.audit = audit;
+    super(store, audit);
     this.users = users;
   }
 

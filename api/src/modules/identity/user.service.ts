@@ -2,8 +2,9 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictError, NotFoundError } from '../../errors.ts';
 import type { Actor, Origin } from '../../graphql/context.ts';
-import { flushOrConflict, type EntityManager, type Store } from '../../store/store.ts';
-import { auditOriginOf, type AuditService } from '../audit/audit.service.ts';
+import { flushOrConflict, type EntityManager } from '../../store/store.ts';
+import { auditOriginOf } from '../audit/audit.service.ts';
+import { AuditedService } from '../audit/audited-service.ts';
 import { OrganizationEntity } from '../orgs/organization.entity.ts';
 import { assertWithinQuota } from '../orgs/quota.ts';
 import { hashPassword } from './credentials.ts';
@@ -34,15 +35,7 @@ export interface UserFilter {
 /** Service accounts sign in only with API keys; this domain keeps their synthetic e-mail unroutable. */
 const SERVICE_ACCOUNT_EMAIL_DOMAIN = 'service-accounts.accessflow.invalid';
 
-export class UserService {
-  private readonly store: Store;
-  private readonly audit: AuditService;
-
-  constructor(store: Store, audit: AuditService) {
-    this.store = store;
-    this.audit = audit;
-  }
-
+export class UserService extends AuditedService {
   async get(orgId: string, id: string): Promise<User | null> {
     return this.store.tenant(orgId, (em) => em.findOne(UserEntity, { id }));
   }

@@ -1,8 +1,9 @@
 /** Masking policies (FEATURES C7): upsert by (datasource, column), delete, and the rules for one person. */
 import { NotFoundError, ValidationError } from '../../errors.ts';
 import type { Actor, Origin } from '../../graphql/context.ts';
-import { flushOrConflict, type EntityManager, type Store } from '../../store/store.ts';
-import { auditOriginOf, type AuditService } from '../audit/audit.service.ts';
+import { flushOrConflict, type EntityManager } from '../../store/store.ts';
+import { auditOriginOf } from '../audit/audit.service.ts';
+import { AuditedService } from '../audit/audited-service.ts';
 import { DatasourceEntity } from '../datasources/datasource.entity.ts';
 import type { Role } from '../identity/permissions.ts';
 import { MaskingPolicyEntity, type MaskingPolicy } from './masking-policy.entity.ts';
@@ -29,15 +30,7 @@ export interface Viewer {
 
 const COLUMN_REF = /^[^.\s]+(\.[^.\s]+){0,2}$/;
 
-export class MaskingPolicyService {
-  private readonly store: Store;
-  private readonly audit: AuditService;
-
-  constructor(store: Store, audit: AuditService) {
-    this.store = store;
-    this.audit = audit;
-  }
-
+export class MaskingPolicyService extends AuditedService {
   async get(actor: Actor, id: string): Promise<MaskingPolicy | null> {
     return this.store.tenant(actor.orgId, (em) => em.findOne(MaskingPolicyEntity, { id }));
   }

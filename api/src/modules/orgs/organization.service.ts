@@ -7,6 +7,7 @@ import { ConflictError, ForbiddenError, NotFoundError } from '../../errors.ts';
 import type { Actor, Origin } from '../../graphql/context.ts';
 import { flushOrConflict, type EntityManager, type Store } from '../../store/store.ts';
 import { auditOriginOf, type AuditService } from '../audit/audit.service.ts';
+import { AuditedService } from '../audit/audited-service.ts';
 import type { AuthService, SessionTokens } from '../identity/auth.service.ts';
 import { hashPassword } from '../identity/credentials.ts';
 import { UserEntity, type User } from '../identity/user.entity.ts';
@@ -40,17 +41,13 @@ export interface UpdateOrganizationInput extends Quotas {
   disabled?: boolean | null;
 }
 
-export class OrganizationService {
+export class OrganizationService extends AuditedService {
   /** The one-time setup token while no organization exists; null afterwards. */
   private setupToken: string | null = null;
-
-  private readonly store: Store;
-  private readonly audit: AuditService;
   private readonly auth: AuthService;
 
   constructor(store: Store, audit: AuditService, auth: AuthService) {
-    this.store = store;
-    this.audit = audit;
+    super(store, audit);
     this.auth = auth;
   }
 

@@ -23,7 +23,7 @@ import { assertWithinQuota } from '../orgs/quota.ts';
 import type { MaskingPolicyService } from '../masking/masking-policy.service.ts';
 import { ReviewPlanEntity, RISK_LEVELS, type Approver } from '../review/review-plan.entity.ts';
 import { REVIEW_PLAN_TEMPLATES } from '../review/review-plan.service.ts';
-import { classify, QueryRejectedError, type Classification } from './classify.ts';
+import { classify, type Classification } from './classify.ts';
 import { maskResult } from './mask-result.ts';
 import { analyzeRisk } from './risk.ts';
 import {

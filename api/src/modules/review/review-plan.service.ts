@@ -1,8 +1,9 @@
 /** Review plans (FEATURES C3): upsert by name within the organization, authoritative; four templates. */
 import { ConflictError, NotFoundError, ValidationError } from '../../errors.ts';
 import type { Actor, Origin } from '../../graphql/context.ts';
-import { flushOrConflict, type EntityManager, type Store } from '../../store/store.ts';
-import { auditOriginOf, type AuditService } from '../audit/audit.service.ts';
+import { flushOrConflict, type EntityManager } from '../../store/store.ts';
+import { auditOriginOf } from '../audit/audit.service.ts';
+import { AuditedService } from '../audit/audited-service.ts';
 import { UserGroupEntity } from '../groups/user-group.entity.ts';
 import { UserEntity } from '../identity/user.entity.ts';
 import { ReviewPlanEntity, type Approver, type ReviewPlan, type RiskLevel } from './review-plan.entity.ts';
@@ -66,15 +67,7 @@ export const REVIEW_PLAN_TEMPLATES: Record<'STRICT' | 'STANDARD' | 'LENIENT' | '
   },
 };
 
-export class ReviewPlanService {
-  private readonly store: Store;
-  private readonly audit: AuditService;
-
-  constructor(store: Store, audit: AuditService) {
-    this.store = store;
-    this.audit = audit;
-  }
-
+export class ReviewPlanService extends AuditedService {
   async get(actor: Actor, id: string): Promise<ReviewPlan | null> {
     return this.store.tenant(actor.orgId, (em) => em.findOne(ReviewPlanEntity, { id }));
   }
