@@ -68,7 +68,13 @@ async function walkthroughBlocks(page: string): Promise<string[]> {
 }
 
 function run(blocks: string[], env: Record<string, string>): string[] {
-  const result = spawnSync('bash', ['-euo', 'pipefail', '-c', blocks.join('\n')], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 120_000 });
+  // A clean bash: no profile, rc or BASH_ENV of the machine running the tests.
+  const { BASH_ENV: _ignored, ...inherited } = process.env;
+  const result = spawnSync('bash', ['--noprofile', '--norc', '-euo', 'pipefail', '-c', blocks.join('\n')], {
+    env: { ...inherited, ...env },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   expect(result.stderr).toBe('');
   expect(result.status).toBe(0);
   return result.stdout.trim().split('\n');

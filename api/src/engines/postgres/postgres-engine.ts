@@ -3,7 +3,7 @@
  *
  * A request on a pooled connection:
  *
- *   BEGIN [READ ONLY]; SET LOCAL statement_timeout = …; SET LOCAL DateStyle = 'ISO'; SET LOCAL bytea_output = 'hex'
+ *   BEGIN [READ ONLY]; SET LOCAL statement_timeout = …; SET LOCAL search_path = public; SET LOCAL DateStyle = 'ISO'; SET LOCAL bytea_output = 'hex'
  *   each statement: Parse/Bind/Describe/Execute/Sync (see portal-query.ts), the last one with a row limit
  *   ROLLBACK (read-only) or COMMIT
  *   DISCARD ALL
@@ -140,6 +140,8 @@ class PostgresRequest {
         [
           readOnly ? 'BEGIN READ ONLY' : 'BEGIN',
           ...(timeoutMs > 0 ? [`SET LOCAL statement_timeout = ${timeoutMs}`] : []),
+          // Unqualified names resolve to `public`, the schema grants assume for them (never a role's own path).
+          `SET LOCAL search_path = public`,
           `SET LOCAL DateStyle = 'ISO'`,
           `SET LOCAL bytea_output = 'hex'`,
         ].join('; '),

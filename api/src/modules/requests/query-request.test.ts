@@ -84,6 +84,20 @@ describe('reads', () => {
     expect(await rowCounts(t.databaseUrl!)).toEqual(before);
   });
 
+  it("resolves unqualified names to public whatever the database's search_path says", async () => {
+    await superuserQuery(targetUrl, `create table secret.customers (id int, name text, email text, region text);
+      insert into secret.customers values (99, 'hidden', 'hidden@secret', 'xx')`);
+    const database = new URL(targetUrl).pathname.slice(1);
+    await superuserQuery(targetUrl, `alter database "${database}" set search_path = secret, public`);
+    try {
+      await t.gql('mutation($id: ID!) { testDatasourceConnection(id: $id) { __typename } }', { id: datasourceId }, org.admin);
+      const request = (await submit('select id from customers where id = 99 or id = 1 order by id', analyst, { execute: true })).data!;
+      expect(request.result!.rows).toEqual([[1]]);
+    } finally {
+      await superuserQuery(targetUrl, `alter database "${database}" reset search_path`);
+    }
+  });
+
   it('rejects what it cannot prove safe, with the reason', async () => {
     for (const [sql, reason] of [
       ['select 1; delete from customers', 'MULTIPLE_STATEMENTS'],
