@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSchema, createYoga } from 'graphql-yoga';
 import pg from 'pg';
-import { buildApp, type App } from '../src/app.ts';
+import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { engineFor } from '../src/engines/engine.ts';
 import { createLogger } from '../src/logger.ts';
@@ -283,5 +283,3 @@ async function startBareYoga(pool: pg.Pool): Promise<{ url: string; close(): Pro
       }),
   };
 }
-
-export type { App };
