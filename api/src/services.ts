@@ -14,6 +14,7 @@ import { MaskingPolicyService } from './modules/masking/masking-policy.service.t
 import { OrganizationService } from './modules/orgs/organization.service.ts';
 import { QueryRequestService } from './modules/requests/query-request.service.ts';
 import { ReviewPlanService } from './modules/review/review-plan.service.ts';
+import { RowSecurityPolicyService } from './modules/rowsecurity/row-security-policy.service.ts';
 import type { Store } from './store/store.ts';
 
 export interface Services {
@@ -32,6 +33,7 @@ export interface Services {
   grants: GrantService;
   maskingPolicies: MaskingPolicyService;
   queryRequests: QueryRequestService;
+  rowSecurity: RowSecurityPolicyService;
 }
 
 export function createServices(deps: { config: Config; log: Logger; store: Store; bus: Bus; keys: Keys }): Services {
@@ -42,6 +44,7 @@ export function createServices(deps: { config: Config; log: Logger; store: Store
   const datasources = new DatasourceService(store, audit, keys.encryption);
   const grants = new GrantService(store, audit);
   const maskingPolicies = new MaskingPolicyService(store, audit);
+  const rowSecurity = new RowSecurityPolicyService(store, audit);
   return {
     config,
     log,
@@ -57,6 +60,7 @@ export function createServices(deps: { config: Config; log: Logger; store: Store
     datasources,
     grants,
     maskingPolicies,
-    queryRequests: new QueryRequestService({ store, audit, bus, datasources, grants, masking: maskingPolicies, maskingKey: keys.maskingHash }),
+    queryRequests: new QueryRequestService({ store, audit, bus, datasources, grants, masking: maskingPolicies, rowSecurity, maskingKey: keys.maskingHash }),
+    rowSecurity,
   };
 }

@@ -242,6 +242,10 @@ describe('authorization matrix (generated from the schema)', () => {
     ids['MaskingPolicy'] = await created('upsertMaskingPolicy',
       `mutation($ds: ID!) { upsertMaskingPolicy(input: { datasourceId: $ds, columnRef: "users.email", strategy: EMAIL }) { __typename ... on MutationUpsertMaskingPolicySuccess { data { id } } ... on Error { message } } }`,
       { ds: ids['Datasource'] });
+    ids['RowSecurityPolicy'] = await created('upsertRowSecurityPolicy',
+      `mutation($ds: ID!) { upsertRowSecurityPolicy(input: { datasourceId: $ds, tableName: "users", columnName: "region", operator: EQUALS, valueType: LITERAL, valueExpression: "eu", appliesToRoles: [ADMIN] }) {
+        __typename ... on MutationUpsertRowSecurityPolicySuccess { data { id } } ... on Error { message } } }`,
+      { ds: ids['Datasource'] });
     ids['QueryRequest'] = await created('submitQuery',
       `mutation($ds: ID!) { submitQuery(input: { datasourceId: $ds, query: "update users set name = 'x' where id = 1" }) { __typename ... on MutationSubmitQuerySuccess { data { id } } ... on Error { message } } }`,
       { ds: ids['Datasource'] }, callers.ANALYST);

@@ -10,6 +10,7 @@ import { defineMaskingPolicySchema } from '../modules/masking/masking-policy.gra
 import { defineOrganizationSchema } from '../modules/orgs/organization.graphql.ts';
 import { defineQueryRequestSchema } from '../modules/requests/query-request.graphql.ts';
 import { defineReviewPlanSchema } from '../modules/review/review-plan.graphql.ts';
+import { defineRowSecurityPolicySchema } from '../modules/rowsecurity/row-security-policy.graphql.ts';
 import { builder } from './builder.ts';
 import { defineErrorTypes } from './error-types.ts';
 
@@ -29,6 +30,7 @@ export function getSchema(): GraphQLSchema {
   defineDatasourceSchema();
   defineGrantSchema();
   defineMaskingPolicySchema();
+  defineRowSecurityPolicySchema();
   defineQueryRequestSchema();
   schema = lexicographicSortSchema(
     builder.toSchema({

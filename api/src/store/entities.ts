@@ -10,6 +10,7 @@ import { MaskingPolicyEntity } from '../modules/masking/masking-policy.entity.ts
 import { OrganizationEntity } from '../modules/orgs/organization.entity.ts';
 import { QueryRequestEntity, ReviewDecisionEntity } from '../modules/requests/query-request.entity.ts';
 import { ReviewPlanEntity } from '../modules/review/review-plan.entity.ts';
+import { RowSecurityPolicyEntity } from '../modules/rowsecurity/row-security-policy.entity.ts';
 
 export const ENTITIES = [
   OrganizationEntity,
@@ -25,4 +26,5 @@ export const ENTITIES = [
   MaskingPolicyEntity,
   QueryRequestEntity,
   ReviewDecisionEntity,
+  RowSecurityPolicyEntity,
 ];

@@ -76,6 +76,9 @@ it('audits every mutation', async () => {
       const d = await call(`mutation($ds: ID!) { submitQuery(input: { datasourceId: $ds, query: "delete from t where id = 1" }) { __typename ... on MutationSubmitQuerySuccess { data { id } } } }`, { ds: ids['ds'] }, { authorization: ids['analystAuth']! });
       return call('mutation($id: ID!) { cancelQueryRequest(id: $id) { __typename ... on Error { message } } }', { id: (d as { id: string }).id }, { authorization: ids['analystAuth']! });
     },
+    upsertRowSecurityPolicy: () => call('mutation($ds: ID!) { upsertRowSecurityPolicy(input: { datasourceId: $ds, tableName: "t", columnName: "v", operator: EQUALS, valueType: LITERAL, valueExpression: "a" }) { __typename ... on MutationUpsertRowSecurityPolicySuccess { data { id } } } }', { ds: ids['ds'] })
+      .then((d) => (ids['rowPolicy'] = (d as { id: string }).id)),
+    deleteRowSecurityPolicy: () => call('mutation($id: ID!) { deleteRowSecurityPolicy(id: $id) { __typename } }', { id: ids['rowPolicy'] }),
     deleteMaskingPolicy: () => call('mutation($id: ID!) { deleteMaskingPolicy(id: $id) { __typename } }', { id: ids['masking'] }),
     deleteGrant: () => call('mutation($id: ID!) { deleteGrant(id: $id) { __typename } }', { id: ids['grant'] }),
     deleteDatasource: () => call('mutation($id: ID!) { deleteDatasource(id: $id) { __typename } }', { id: ids['ds'] }),

@@ -23,7 +23,9 @@ import { assertWithinQuota } from '../orgs/quota.ts';
 import type { MaskingPolicyService } from '../masking/masking-policy.service.ts';
 import { ReviewPlanEntity, RISK_LEVELS, type Approver } from '../review/review-plan.entity.ts';
 import { REVIEW_PLAN_TEMPLATES } from '../review/review-plan.service.ts';
-import { classify, type Classification } from './classify.ts';
+import { rewriteForRowSecurity, RowSecurityUnrewritable, type RowPredicate } from '../rowsecurity/rewrite.ts';
+import type { RowSecurityPolicyService } from '../rowsecurity/row-security-policy.service.ts';
+import { classify, QueryRejectedError, type Classification } from './classify.ts';
 import { maskResult } from './mask-result.ts';
 import { analyzeRisk } from './risk.ts';
 import {
@@ -74,6 +76,7 @@ export class QueryRequestService {
   private readonly datasources: DatasourceService;
   private readonly grants: GrantService;
   private readonly masking: MaskingPolicyService;
+  private readonly rowSecurity: RowSecurityPolicyService;
   private readonly maskingKey: Buffer;
 
   constructor(deps: {
@@ -83,6 +86,7 @@ export class QueryRequestService {
     datasources: DatasourceService;
     grants: GrantService;
     masking: MaskingPolicyService;
+    rowSecurity: RowSecurityPolicyService;
     maskingKey: Buffer;
   }) {
     this.store = deps.store;
@@ -91,6 +95,7 @@ export class QueryRequestService {
     this.datasources = deps.datasources;
     this.grants = deps.grants;
     this.masking = deps.masking;
+    this.rowSecurity = deps.rowSecurity;
     this.maskingKey = deps.maskingKey;
   }
 
@@ -157,6 +162,8 @@ export class QueryRequestService {
       assertWithinQuota('maxQueriesPerDay', org.maxQueriesPerDay, await em.count(QueryRequestEntity, { createdAt: { $gte: since } }));
       const access = await this.accessOf(em, actor, datasource.id);
       assertAllowed(access, classification, datasource);
+      // A statement row security cannot filter is refused now, not after a reviewer has approved it.
+      await filtered(datasource, classification, input.query, await this.rowSecurity.predicatesFor(em, datasource.id, actor.userId));
       const plan = await planOf(em, datasource);
       const risk = analyzeRisk(classification, input.query, access);
       const routing = route(classification, risk.level, plan, datasource);
@@ -292,22 +299,24 @@ export class QueryRequestService {
       const access = await this.accessOf(em, actor, datasource.id);
       const viewer = { userId: actor.userId, role: actor.role, groupIds: await groupsOf(em, actor.userId) };
       const policies = await this.masking.policiesFor(em, datasource.id, viewer);
+      const predicates = await this.rowSecurity.predicatesFor(em, datasource.id, actor.userId);
       await this.audit.append(em, actor.orgId, auditOriginOf(actor, origin), { action: 'QUERY_EXECUTION_STARTED', targetType: 'QueryRequest', targetId: id });
-      return { request, datasource, access, policies };
+      return { request, datasource, access, policies, predicates };
     });
     this.publish(claimed.request);
 
-    const { request, datasource, access, policies } = claimed;
-    let outcome: { result: ExecutionResult; classification: Classification } | { error: string };
+    const { request, datasource, access, policies, predicates } = claimed;
+    let outcome: { result: ExecutionResult; classification: Classification; rowSecurityPolicyIds: string[] } | { error: string };
     try {
       const classification = await classify(datasource.dbType, request.sqlText);
+      const rewritten = await filtered(datasource, classification, request.sqlText, predicates);
       const maxRows = Math.min(access.maxRows ?? datasource.maxRowsPerQuery, datasource.maxRowsPerQuery);
       const result = await engineFor(datasource.dbType).execute(datasource.id, this.datasources.connectionSpec(datasource), {
-        statements: (classification.transactional ? classification.statements.map((s) => s.text) : [request.sqlText]).map((sql) => ({ sql, params: [] })),
+        statements: rewritten.statements,
         readOnly: classification.readOnly,
         maxRows,
       });
-      outcome = { result, classification };
+      outcome = { result, classification, rowSecurityPolicyIds: rewritten.appliedPolicyIds };
     } catch (error) {
       if (!(error instanceof EngineError) && !(error instanceof DomainError)) throw error;
       outcome = { error: error.message };
@@ -332,7 +341,15 @@ export class QueryRequestService {
         action: 'QUERY_EXECUTED',
         targetType: 'QueryRequest',
         targetId: id,
-        metadata: { rowCount: masked.rows.length, truncated: outcome.result.truncated, rowsAffected: outcome.result.rowsAffected, durationMs: row.durationMs, maskingPolicyIds: masked.appliedPolicyIds, maskedColumns: masked.maskedColumns },
+        metadata: {
+          rowCount: masked.rows.length,
+          truncated: outcome.result.truncated,
+          rowsAffected: outcome.result.rowsAffected,
+          durationMs: row.durationMs,
+          maskingPolicyIds: masked.appliedPolicyIds,
+          maskedColumns: masked.maskedColumns,
+          rowSecurityPolicyIds: outcome.rowSecurityPolicyIds,
+        },
       });
       return row;
     });
@@ -379,10 +396,26 @@ function describe(c: Classification): string {
   return c.readOnly ? 'reads' : c.type === 'DDL' ? 'schema changes' : 'writes';
 }
 
+/** Where an unqualified table name resolves: `public` (the engine pins search_path), or the MySQL database. */
+function defaultSchemaOf(datasource: Datasource): string {
+  return datasource.dbType === 'POSTGRESQL' ? 'public' : datasource.databaseName.toLowerCase();
+}
+
+/** The statements to run, filtered by the row-security predicates; a shape that cannot be filtered is refused. */
+async function filtered(datasource: Datasource, c: Classification, sql: string, predicates: RowPredicate[]) {
+  const texts = c.transactional ? c.statements.map((s) => s.text) : [sql];
+  try {
+    return await rewriteForRowSecurity(datasource.dbType, texts, predicates, defaultSchemaOf(datasource));
+  } catch (error) {
+    if (error instanceof RowSecurityUnrewritable) throw new QueryRejectedError('ROW_SECURITY_UNREWRITABLE', error.reason);
+    throw error;
+  }
+}
+
 function assertAllowed(access: EffectiveAccess, c: Classification, datasource: Datasource): void {
   const capability = c.type === 'DDL' ? access.canDdl : c.readOnly ? access.canRead : access.canWrite;
   if (!capability) throw new ForbiddenError(`your grants on "${datasource.name}" do not allow ${describe(c)}`);
-  const defaultSchema = datasource.dbType === 'POSTGRESQL' ? 'public' : datasource.databaseName.toLowerCase();
+  const defaultSchema = defaultSchemaOf(datasource);
   const outside = c.tables.filter((table) => !tableAllowed(access, table, defaultSchema));
   if (outside.length > 0) {
     throw new ForbiddenError(`your grants on "${datasource.name}" do not cover ${outside.map((t) => (t.schema ? `${t.schema}.${t.name}` : t.name)).join(', ')}`);

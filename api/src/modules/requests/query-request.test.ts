@@ -181,3 +181,42 @@ describe('races', () => {
     else expect(row!.status).toBe('CANCELLED');
   });
 });
+
+describe('row security', () => {
+  let scoped: Caller & { id: string };
+  beforeAll(async () => {
+    scoped = await createUserWithKey(t, org.admin, 'ANALYST', 'scoped@acme.test');
+    await mutate('updateUser', 'mutation($id: ID!) { updateUser(input: { id: $id, attributes: { region: "eu" } }) { __typename } }', { id: scoped.id }, org.admin);
+    await mutate('upsertGrant', 'mutation($input: UpsertGrantInput!) { upsertGrant(input: $input) { __typename } }',
+      { input: { datasourceId, userId: scoped.id, canRead: true, canWrite: true } }, org.admin);
+    const policy = await mutate<{ id: string }>('upsertRowSecurityPolicy',
+      `mutation($input: UpsertRowSecurityPolicyInput!) { upsertRowSecurityPolicy(input: $input) { __typename ... on MutationUpsertRowSecurityPolicySuccess { data { id } } ... on Error { message } } }`,
+      { input: { datasourceId, tableName: 'customers', columnName: 'region', operator: 'EQUALS', valueType: 'VARIABLE', valueExpression: ':user.region', appliesToUserIds: [scoped.id] } }, org.admin);
+    expect(policy.__typename).toBe('MutationUpsertRowSecurityPolicySuccess');
+  });
+
+  it('filters what a scoped user reads, and leaves others unfiltered', async () => {
+    const mine = (await submit('select id, region from customers where id between 1 and 4 order by id', scoped, { execute: true })).data!;
+    expect(mine.result!.rows).toEqual([[2, 'eu'], [4, 'eu']]);
+    const theirs = (await submit('select id from customers where id between 1 and 4 order by id', analyst, { execute: true })).data!;
+    expect(theirs.result!.rows).toEqual([[1], [2], [3], [4]]);
+  });
+
+  it('keeps a scoped write inside the allowed rows', async () => {
+    const submitted = (await submit("update customers set name = 'touched' where id in (3, 4)", scoped)).data!;
+    await decide(submitted.id, 'APPROVE', reviewer);
+    expect((await execute(submitted.id, scoped)).data!).toMatchObject({ status: 'EXECUTED', rowsAffected: 1 });
+    expect(await superuserQuery(targetUrl, "select id from customers where name = 'touched' order by id")).toEqual([{ id: 4 }]);
+  });
+
+  it('refuses shapes it cannot filter safely, before review', async () => {
+    const result = await submit('select id from customers union select id from customers', scoped);
+    expect(result).toMatchObject({ __typename: 'QueryRejected', reason: 'ROW_SECURITY_UNREWRITABLE' });
+  });
+
+  it('shows no rows when the variable has no value', async () => {
+    await mutate('updateUser', 'mutation($id: ID!) { updateUser(input: { id: $id, attributes: {} }) { __typename } }', { id: scoped.id }, org.admin);
+    const none = (await submit('select id from customers', scoped, { execute: true })).data!;
+    expect(none.result!.rows).toEqual([]);
+  });
+});

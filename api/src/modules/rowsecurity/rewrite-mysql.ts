@@ -112,6 +112,7 @@ class Markers {
   }
 }
 
+/** The server's reading of the text (backslash escapes on), or a refusal when it cannot be read safely. */
 function lexOrReject(sql: string): Region[] {
   if (sql.includes('\u0000')) throw new RowSecurityUnrewritable('row security could not read the statement: it contains a NUL character');
   const lexed = lexMysql(sql, true);
@@ -119,18 +120,34 @@ function lexOrReject(sql: string): Region[] {
     throw new RowSecurityUnrewritable('row security cannot rewrite a statement with executable comments (/*! … */)');
   }
   if (lexed.error !== null) throw new RowSecurityUnrewritable(`row security could not read the statement: ${lexed.error}`);
-  if (sql.includes('\\')) {
-    const alternative = lexMysql(sql, false);
-    if (alternative.error !== null || alternative.executable !== null || divergence(lexed.regions, alternative.regions) !== null) {
-      throw new RowSecurityUnrewritable(
-        'row security cannot rewrite a statement whose text reads differently under NO_BACKSLASH_ESCAPES (a backslash before a quote)',
-      );
-    }
-  }
   return lexed.regions;
 }
 
-function prepare(sql: string, regions: Region[], markers: Markers, table: string): Prepared {
+/** Names the text mentions read with backslash escapes and — should it read differently — without them. */
+function mentions(sql: string, regions: Region[]): string[] {
+  const names = namesOf(sql, regions);
+  if (sql.includes('\\')) names.push(...namesOf(sql, lexMysql(sql, false).regions));
+  return names;
+}
+
+/** Text that reads differently under NO_BACKSLASH_ESCAPES is not rewritten. */
+function rejectAmbiguity(sql: string, regions: Region[], table: string): void {
+  if (!sql.includes('\\')) return;
+  const alternative = lexMysql(sql, false);
+  if (alternative.error !== null || alternative.executable !== null || divergence(regions, alternative.regions) !== null) {
+    throw new RowSecurityUnrewritable(
+      'row security cannot rewrite a statement whose text reads differently under NO_BACKSLASH_ESCAPES ' +
+        '(a backslash before a quote); double the quote instead',
+      table,
+    );
+  }
+}
+
+/**
+ * @param placeholders null: a `?` is refused (the user's text); else the values of the `?` in order (checking
+ *   finished SQL), each turned into a parameter marker.
+ */
+function prepare(sql: string, regions: Region[], markers: Markers, table: string, placeholders: readonly string[] | null): Prepared {
   const parts: string[] = [];
   const strings: string[] = [];
   let ended = false;
@@ -156,11 +173,18 @@ function prepare(sql: string, regions: Region[], markers: Markers, table: string
         }
         if (c === ';') ended = true;
         else if (c === '?') {
-          throw new RowSecurityUnrewritable('a statement on a row-secured table may not contain ? parameter placeholders', table);
+          const value = placeholders?.[markers.params.length];
+          if (value === undefined) {
+            throw new RowSecurityUnrewritable('a statement on a row-secured table may not contain ? parameter placeholders', table);
+          }
+          parts.push(markers.param(value));
         } else if (c === '-' && raw[i + 1] === '-') parts.push('- ');
         else parts.push(c);
       }
     }
+  }
+  if (placeholders !== null && markers.params.length !== placeholders.length) {
+    throw backstop(table, `the statement has ${markers.params.length} placeholders for ${placeholders.length} parameters`);
   }
   return { text: parts.join('').trim(), strings, names: new Set(namesOf(sql, regions)), numbers: numbersOf(sql, regions) };
 }
@@ -357,18 +381,26 @@ function parseOwn(text: string, grammar: Grammar): Obj {
   }
 }
 
-function rewriteFromItems(items: unknown[], index: PredicateIndex, rewrite: Rewrite): unknown[] {
-  return items.map((item) => rewriteFromItem(item, index, rewrite));
+/** @param group inside a parenthesised join group `( … )` */
+function rewriteFromItems(items: unknown[], index: PredicateIndex, rewrite: Rewrite, group: boolean): unknown[] {
+  return items.map((item, i) => rewriteFromItem(item, index, rewrite, group && i === 0));
 }
 
-function rewriteFromItem(item: unknown, index: PredicateIndex, rewrite: Rewrite): unknown {
+function rewriteFromItem(item: unknown, index: PredicateIndex, rewrite: Rewrite, firstInGroup: boolean): unknown {
   if (!isObj(item)) return item;
-  if (Array.isArray(item.expr)) return { ...item, expr: rewriteFromItems(item.expr, index, rewrite) };
+  if (Array.isArray(item.expr)) return { ...item, expr: rewriteFromItems(item.expr, index, rewrite, true) };
   if (!isTableRef(item)) return item;
   const name = identValue(item.table) ?? '';
   const schema = identValue(item.db);
   const predicates = index.forTable(schema, name);
   if (predicates.length === 0) return item;
+  if (firstInGroup) {
+    // `((SELECT …) AS t JOIN …)` is valid MySQL, but node-sql-parser cannot read it back for the backstop.
+    throw unrewritable(
+      index.display(schema, name),
+      'the first place of a parenthesised join group (write the join without the parentheses, or put another table first)',
+    );
+  }
   const extra = Object.keys(item).filter((key) => !TABLE_REF_KEYS.has(key) && item[key] !== null && item[key] !== undefined);
   if (extra.length > 0) {
     throw unrewritable(index.display(schema, name), `a FROM item with ${extra.join(', ')} (index hints, partitions …)`);
@@ -414,7 +446,7 @@ function rewriteStatement(ast: Obj, index: PredicateIndex, rewrite: Rewrite): Ob
   switch (type) {
     case 'select':
       if (isObj(ast._next) || !Array.isArray(ast.from)) return ast;
-      return { ...ast, from: rewriteFromItems(ast.from, index, rewrite) };
+      return { ...ast, from: rewriteFromItems(ast.from, index, rewrite, false) };
     case 'update': {
       const items = list(ast.table);
       const [target] = items;
@@ -546,6 +578,21 @@ function collectFiltered(value: unknown, index: PredicateIndex, markers: Markers
   for (const child of Object.values(value)) collectFiltered(child, index, markers, filtered);
 }
 
+/** Every policied reference of a (parsed) statement must be filtered by construction; throws otherwise. */
+function audit(ast: Obj, index: PredicateIndex, markers: Markers): void {
+  const finder = findReferences(ast, index);
+  if (finder.references.length === 0) return;
+  const cte = finder.cteNames.find((name) => index.hasName(name));
+  if (cte !== undefined) throw backstop(cte, `the CTE ${cte} shadows a row-secured table`);
+  const filtered = new Set<Obj>();
+  collectFiltered(ast, index, markers, filtered);
+  for (const reference of finder.references) {
+    if (!filtered.has(reference.node)) {
+      throw backstop(reference.display, `a reference${reference.context === null ? '' : ` in ${reference.context}`} is not filtered`);
+    }
+  }
+}
+
 /** Prints, checks, and replaces the markers: the final text and its parameters. */
 function print(ast: Obj, prepared: Prepared, index: PredicateIndex, rewrite: Rewrite): BoundStatement {
   const { grammar, markers } = rewrite;
@@ -564,14 +611,7 @@ function print(ast: Obj, prepared: Prepared, index: PredicateIndex, rewrite: Rew
     throw backstop(null, 'the SQL printer does not reproduce the statement faithfully; it cannot be run with row security');
   }
 
-  // Every policied reference of the printed statement must be filtered by construction.
-  const finder = findReferences(reparsed, index);
-  if (finder.cteNames.some((name) => index.hasName(name))) throw backstop(null, 'a CTE shadows a policied table');
-  const filtered = new Set<Obj>();
-  collectFiltered(reparsed, index, markers, filtered);
-  for (const reference of finder.references) {
-    if (!filtered.has(reference.node)) throw backstop(reference.display, 'a reference is not filtered');
-  }
+  audit(reparsed, index, markers);
 
   // Nothing of the user's may be lost or invented: numbers, identifiers, string literals.
   const lexed = lexMysql(printed, true);
@@ -622,46 +662,56 @@ function parseTableList(text: string, grammar: Grammar): { schema: string | null
   });
 }
 
-function rewriteOne(sql: string, dbType: 'MYSQL' | 'MARIADB', index: PredicateIndex, applied: AppliedPolicies): BoundStatement {
-  const regions = lexOrReject(sql);
-  const mentioned = namesOf(sql, regions).find((name) => index.hasName(name));
-  if (mentioned === undefined) return { sql, params: [] };
-
-  const markers = new Markers();
-  const prepared = prepare(sql, regions, markers, mentioned);
-  if (prepared.text === '') return { sql, params: [] };
+/**
+ * Parses with the dialect's grammar (MariaDB falls back to MySQL's, which knows more, e.g. UPDATE … LIMIT) and
+ * checks the references found in the tree against node-sql-parser's own table list.
+ */
+function parseChecked(
+  text: string,
+  dbType: 'MYSQL' | 'MARIADB',
+  index: PredicateIndex,
+  mentioned: string,
+): { ast: Obj; grammar: Grammar; finder: ReferenceFinder } {
   const grammars: Grammar[] = dbType === 'MARIADB' ? ['MariaDB', 'MySQL'] : ['MySQL'];
-  let parsed: { ast: Obj; grammar: Grammar } | null = null;
   let failure = '';
   for (const grammar of grammars) {
+    let ast: Obj;
     try {
-      parsed = { ast: astify(prepared.text, grammar), grammar };
-      break;
+      ast = astify(text, grammar);
     } catch (error) {
       failure ||= error instanceof Error ? error.message : String(error);
+      continue;
     }
-  }
-  if (parsed === null) {
-    throw new RowSecurityUnrewritable(
-      `row security cannot rewrite a statement that mentions the row-secured table ${mentioned} but that its SQL parser ` +
-        `does not understand (${failure.slice(0, 200)})`,
-      mentioned,
-    );
-  }
-  const { ast, grammar } = parsed;
-  const finder = findReferences(ast, index);
-  const listed = parseTableList(prepared.text, grammar).filter((table) => index.forTable(table.schema, table.name).length > 0);
-  for (const table of listed) {
-    const found = finder.references.some(
-      (reference) => same(reference.name, table.name) && (table.schema === null || same(reference.schema, table.schema)),
-    );
-    if (!found) {
-      throw new RowSecurityUnrewritable(
-        `row security cannot locate every reference to the row-secured table ${index.display(table.schema, table.name)} in this statement`,
-        index.display(table.schema, table.name),
+    const finder = findReferences(ast, index);
+    const listed = parseTableList(text, grammar).filter((table) => index.forTable(table.schema, table.name).length > 0);
+    for (const table of listed) {
+      const found = finder.references.some(
+        (reference) => same(reference.name, table.name) && (table.schema === null || same(reference.schema, table.schema)),
       );
+      if (!found) {
+        const display = index.display(table.schema, table.name);
+        throw new RowSecurityUnrewritable(`row security cannot locate every reference to the row-secured table ${display} in this statement`, display);
+      }
     }
+    return { ast, grammar, finder };
   }
+  throw new RowSecurityUnrewritable(
+    `row security cannot rewrite a statement that mentions the row-secured table ${mentioned} but that its SQL parser ` +
+      `does not understand (${failure.slice(0, 200)})`,
+    mentioned,
+  );
+}
+
+function rewriteOne(sql: string, dbType: 'MYSQL' | 'MARIADB', index: PredicateIndex, applied: AppliedPolicies): BoundStatement {
+  const regions = lexOrReject(sql);
+  const mentioned = mentions(sql, regions).find((name) => index.hasName(name));
+  if (mentioned === undefined) return { sql, params: [] };
+  rejectAmbiguity(sql, regions, mentioned);
+
+  const markers = new Markers();
+  const prepared = prepare(sql, regions, markers, mentioned, null);
+  if (prepared.text === '') return { sql, params: [] };
+  const { ast, grammar, finder } = parseChecked(prepared.text, dbType, index, mentioned);
   if (finder.references.length === 0) return { sql, params: [] };
   const cte = finder.cteNames.find((name) => index.hasName(name));
   if (cte !== undefined) {
@@ -690,4 +740,27 @@ export function rewriteMysql(
   const applied = new AppliedPolicies();
   const result = statements.map((sql) => rewriteOne(sql, dbType, index, applied));
   return { statements: result, appliedPolicyIds: applied.toArray() };
+}
+
+/**
+ * The backstop on its own: throws `RowSecurityUnrewritable` unless every reference to a policied table in `sql`
+ * (with `?` placeholders bound to `params` in order) is filtered the way `rewriteMysql` filters it.
+ */
+export function verifyMysql(
+  sql: string,
+  params: readonly string[],
+  predicates: RowPredicate[],
+  defaultSchema: string,
+  dbType: 'MYSQL' | 'MARIADB',
+): void {
+  const index = new PredicateIndex(predicates, defaultSchema, true);
+  const regions = lexOrReject(sql);
+  const mentioned = mentions(sql, regions).find((name) => index.hasName(name));
+  if (mentioned === undefined) return;
+  rejectAmbiguity(sql, regions, mentioned);
+  const markers = new Markers();
+  const prepared = prepare(sql, regions, markers, mentioned, params);
+  if (prepared.text === '') return;
+  const { ast } = parseChecked(prepared.text, dbType, index, mentioned);
+  audit(ast, index, markers);
 }

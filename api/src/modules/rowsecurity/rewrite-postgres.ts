@@ -164,7 +164,10 @@ const STATEMENT_LABELS: Record<string, string> = {
 
 /** The label of a statement kind other than SELECT/INSERT/UPDATE/DELETE. */
 function statementLabel(type: string): string {
-  return STATEMENT_LABELS[type] ?? `a ${type.replace(/Stmt$/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toUpperCase()} statement`;
+  const label = STATEMENT_LABELS[type];
+  if (label !== undefined) return label;
+  const name = type.replace(/Stmt$/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toUpperCase();
+  return `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name} statement`;
 }
 
 class ReferenceFinder {
@@ -187,22 +190,16 @@ class ReferenceFinder {
     if (!isObj(value)) return;
     const node = unwrap(value);
     if (node === null) {
-      this.fields(value, null, context, clause);
+      // Statement targets (`relation` of INSERT/UPDATE/DELETE/MERGE, `rel` of INTO) are bare RangeVar bodies.
+      if (typeof value.relname === 'string') this.rangeVar(value, context, clause);
+      else this.fields(value, null, context, clause);
       return;
     }
     const [type, body] = node;
     switch (type) {
-      case 'RangeVar': {
-        const name = str(body.relname);
-        if (name === null) return;
-        const schema = str(body.schemaname);
-        const predicates = this.#index.forTable(schema, name);
-        if (predicates.length > 0) {
-          this.references.push({ rangeVar: body, predicates, display: this.#index.display(schema, name), context });
-        }
-        this.visit(body.alias, context, clause);
+      case 'RangeVar':
+        this.rangeVar(body, context, clause);
         return;
-      }
       case 'ParamRef':
         this.hasParams = true;
         return;
@@ -247,6 +244,17 @@ class ReferenceFinder {
     }
   }
 
+  private rangeVar(body: Obj, context: string | null, clause: string | null): void {
+    const name = str(body.relname);
+    if (name === null) return;
+    const schema = str(body.schemaname);
+    const predicates = this.#index.forTable(schema, name);
+    if (predicates.length > 0) {
+      this.references.push({ rangeVar: body, predicates, display: this.#index.display(schema, name), context });
+    }
+    this.visit(body.alias, context, clause);
+  }
+
   private fields(body: Obj, type: string | null, context: string | null, clause: string | null): void {
     for (const [key, child] of Object.entries(body)) {
       let inner = context;
@@ -254,6 +262,7 @@ class ReferenceFinder {
       else if (type === 'DeleteStmt' && key === 'usingClause') inner = context ?? 'DELETE … USING';
       else if (type === 'InsertStmt' && key === 'selectStmt') inner = context ?? 'INSERT … SELECT / VALUES';
       else if (type === 'InsertStmt' && key === 'onConflictClause') inner = context ?? 'INSERT … ON CONFLICT';
+      else if (key === 'intoClause') inner = context ?? 'SELECT … INTO';
       else if (type === 'UpdateStmt' && key === 'targetList') {
         this.visit(child, context, 'SET');
         continue;
@@ -492,7 +501,23 @@ function collectFiltered(value: unknown, index: PredicateIndex, params: readonly
   for (const child of Object.values(node === null ? value : node[1])) collectFiltered(child, index, params, filtered);
 }
 
-function verifyOutput(original: unknown, text: string, index: PredicateIndex, params: readonly string[]): void {
+/** Every policied reference of a (parsed) statement must be filtered by construction; throws otherwise. */
+function audit(stmt: unknown, index: PredicateIndex, params: readonly string[]): void {
+  const finder = findReferences(stmt, index);
+  if (finder.references.length === 0) return;
+  const cte = finder.cteNames.find((name) => index.hasName(name));
+  if (cte !== undefined) throw backstop(cte, `the CTE ${cte} shadows a row-secured table`);
+  const filtered = new Set<Obj>();
+  collectFiltered(stmt, index, params, filtered);
+  for (const reference of finder.references) {
+    if (!filtered.has(reference.rangeVar)) {
+      throw backstop(reference.display, `a reference${reference.context === null ? '' : ` in ${reference.context}`} is not filtered`);
+    }
+  }
+}
+
+/** The printed text must parse back to exactly the rewritten tree, and pass the audit. */
+function verifyOutput(rewritten: unknown, text: string, index: PredicateIndex, params: readonly string[]): void {
   let reparsed: unknown[];
   try {
     reparsed = parseStatements(text);
@@ -501,16 +526,25 @@ function verifyOutput(original: unknown, text: string, index: PredicateIndex, pa
   }
   const [stmt] = reparsed;
   if (reparsed.length !== 1 || stmt === undefined) throw backstop(null, 'the printed SQL is not one statement');
-  if (canonical(stmt) !== canonical(original)) {
+  if (canonical(stmt) !== canonical(rewritten)) {
     throw backstop(null, 'the SQL printer did not reproduce the statement faithfully; it cannot be run with row security');
   }
-  const finder = findReferences(stmt, index);
-  if (finder.cteNames.some((name) => index.hasName(name))) throw backstop(null, 'a CTE shadows a policied table');
-  const filtered = new Set<Obj>();
-  collectFiltered(stmt, index, params, filtered);
-  for (const reference of finder.references) {
-    if (!filtered.has(reference.rangeVar)) throw backstop(reference.display, 'a reference is not filtered');
-  }
+  audit(stmt, index, params);
+}
+
+/**
+ * The backstop on its own: throws `RowSecurityUnrewritable` unless every reference to a policied table in `sql`
+ * is filtered the way `rewritePostgres` filters it, with these parameter values.
+ */
+export async function verifyPostgres(
+  sql: string,
+  params: readonly string[],
+  predicates: RowPredicate[],
+  defaultSchema: string,
+): Promise<void> {
+  await load();
+  const index = new PredicateIndex(predicates, defaultSchema, false);
+  for (const stmt of parseStatements(sql)) audit(stmt, index, params);
 }
 
 // ------------------------------------------------------------------------------------------------

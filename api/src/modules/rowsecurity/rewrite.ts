@@ -23,8 +23,8 @@
  * MySQL/MariaDB compare case-insensitively.
  */
 import type { BoundStatement } from '../../engines/engine.ts';
-import { rewriteMysql } from './rewrite-mysql.ts';
-import { rewritePostgres } from './rewrite-postgres.ts';
+import { rewriteMysql, verifyMysql } from './rewrite-mysql.ts';
+import { rewritePostgres, verifyPostgres } from './rewrite-postgres.ts';
 
 export type RowOperator =
   | 'EQUALS'
@@ -91,6 +91,37 @@ export async function rewriteForRowSecurity(
     case 'MYSQL':
     case 'MARIADB':
       return rewriteMysql(statements, predicates, defaultSchema, dbType);
+    default:
+      throw new TypeError(`unknown database type ${String(dbType satisfies never)}`);
+  }
+}
+
+/**
+ * The backstop on its own, for a finished statement (e.g. one produced by `rewriteForRowSecurity`): resolves when
+ * every reference to a policied table is filtered exactly as the rewriter filters it — the only FROM item of a
+ * `(SELECT * FROM t WHERE <all of t's predicates>)` wrapper, the filtered UPDATE/DELETE target, or a plain
+ * INSERT target — with parameter values equal to the predicates' values; throws `RowSecurityUnrewritable`
+ * otherwise. Parameters must be strings.
+ */
+export async function verifyRowSecurity(
+  dbType: RowDbType,
+  statement: BoundStatement,
+  predicates: RowPredicate[],
+  defaultSchema: string,
+): Promise<void> {
+  for (const predicate of predicates) validatePredicate(predicate);
+  const params: string[] = [];
+  for (const param of statement.params) {
+    if (typeof param !== 'string') throw backstop(null, 'row-security parameters are strings');
+    params.push(param);
+  }
+  switch (dbType) {
+    case 'POSTGRESQL':
+      return verifyPostgres(statement.sql, params, predicates, defaultSchema);
+    case 'MYSQL':
+    case 'MARIADB':
+      verifyMysql(statement.sql, params, predicates, defaultSchema, dbType);
+      return;
     default:
       throw new TypeError(`unknown database type ${String(dbType satisfies never)}`);
   }
