@@ -117,12 +117,12 @@ it.each(Object.keys(targets) as (keyof typeof targets)[])('docs/governed-queries
   const blocks = [...(await walkthroughBlocks('getting-started.md')), ...(await walkthroughBlocks('governed-queries.md'))];
   const lines = run(blocks, { ACCESSFLOW_ENDPOINT: server.endpoint, SETUP_TOKEN: server.setupToken, ...target }).slice(4);
   const page = await readFile(join(root, 'docs/governed-queries.md'), 'utf8');
-  expect(lines.slice(0, 2)).toEqual(['MutationUpsertGrantSuccess', 'MutationUpsertMaskingPolicySuccess']);
-  expect(JSON.parse(lines[2]!)).toEqual(JSON.parse(/prints\n\n```json\n(.*)\n```/.exec(page)![1]!));
-  expect(lines.slice(3)).toEqual([
+  expect(lines.slice(0, 3)).toEqual(['MutationUpsertGrantSuccess', 'MutationUpsertMaskingPolicySuccess', 'MutationUpsertRowSecurityPolicySuccess']);
+  expect(JSON.parse(lines[3]!)).toEqual(JSON.parse(/prints\n\n```json\n(.*)\n```/.exec(page)![1]!));
+  expect(lines.slice(4)).toEqual([
     'PENDING_REVIEW',
     'the request is PENDING_REVIEW, not APPROVED',
-    "update customers set region = 'apac' where id = 2",
+    "update customers set name = 'Ann B.' where id = 1",
     'APPROVED',
     '{"status":"EXECUTED","rowsAffected":1}',
     'true',
