@@ -22,6 +22,13 @@ import {
   type RowPredicate,
 } from './rewrite.ts';
 
+/**
+ * Policies are stored with lower-case names, so table names are compared case-insensitively here too: a quoted
+ * "Orders" is filtered by a policy on orders. That can only filter more (a policy may also cover a different
+ * table that differs in case), never let a policied table through unfiltered.
+ */
+const CASE_INSENSITIVE_NAMES = true;
+
 type Obj = Record<string, unknown>;
 
 const isObj = (value: unknown): value is Obj => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -543,7 +550,7 @@ export async function verifyPostgres(
   defaultSchema: string,
 ): Promise<void> {
   await load();
-  const index = new PredicateIndex(predicates, defaultSchema, false);
+  const index = new PredicateIndex(predicates, defaultSchema, CASE_INSENSITIVE_NAMES);
   for (const stmt of parseStatements(sql)) audit(stmt, index, params);
 }
 
@@ -606,7 +613,7 @@ export async function rewritePostgres(
   defaultSchema: string,
 ): Promise<RewriteResult> {
   await load();
-  const index = new PredicateIndex(predicates, defaultSchema, false);
+  const index = new PredicateIndex(predicates, defaultSchema, CASE_INSENSITIVE_NAMES);
   const applied = new AppliedPolicies();
   const result = statements.map((sql) => rewriteOne(sql, index, applied));
   return { statements: result, appliedPolicyIds: applied.toArray() };
