@@ -367,14 +367,13 @@ export class QueryRequestService {
 
   private async lock(em: EntityManager, actor: Actor, id: string): Promise<QueryRequest> {
     const request = await em.findOne(QueryRequestEntity, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-    if (!request || !this.mayView(actor, request) && !roleHas(actor.role, 'QUERY_REVIEW')) throw new NotFoundError('QueryRequest', id);
+    if (!request || (!this.mayView(actor, request) && !roleHas(actor.role, 'QUERY_REVIEW'))) throw new NotFoundError('QueryRequest', id);
     return request;
   }
 
   /** Admins pass the per-datasource check for ordinary submissions (as in the seed); everyone else needs grants. */
   private async accessOf(em: EntityManager, actor: Actor, datasourceId: string): Promise<EffectiveAccess> {
-    const access = actor.role === 'ADMIN' ? FULL_ACCESS : await this.grants.effectiveAccess(em, actor.userId, datasourceId);
-    return access;
+    return actor.role === 'ADMIN' ? FULL_ACCESS : this.grants.effectiveAccess(em, actor.userId, datasourceId);
   }
 
   private publish(request: QueryRequest): void {
