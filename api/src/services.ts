@@ -4,6 +4,7 @@ import type { Config } from './config.ts';
 import type { Keys } from './keys.ts';
 import type { Logger } from './logger.ts';
 import { AuditService } from './modules/audit/audit.service.ts';
+import { ClassificationTagService } from './modules/classification/classification-tag.service.ts';
 import { DatasourceService } from './modules/datasources/datasource.service.ts';
 import { GrantService } from './modules/grants/grant.service.ts';
 import { GroupService } from './modules/groups/group.service.ts';
@@ -34,6 +35,7 @@ export interface Services {
   maskingPolicies: MaskingPolicyService;
   queryRequests: QueryRequestService;
   rowSecurity: RowSecurityPolicyService;
+  classificationTags: ClassificationTagService;
 }
 
 export function createServices(deps: { config: Config; log: Logger; store: Store; bus: Bus; keys: Keys }): Services {
@@ -45,6 +47,7 @@ export function createServices(deps: { config: Config; log: Logger; store: Store
   const grants = new GrantService(store, audit);
   const maskingPolicies = new MaskingPolicyService(store, audit);
   const rowSecurity = new RowSecurityPolicyService(store, audit);
+  const classificationTags = new ClassificationTagService(store, audit);
   return {
     config,
     log,
@@ -60,7 +63,8 @@ export function createServices(deps: { config: Config; log: Logger; store: Store
     datasources,
     grants,
     maskingPolicies,
-    queryRequests: new QueryRequestService({ store, audit, bus, datasources, grants, masking: maskingPolicies, rowSecurity, maskingKey: keys.maskingHash }),
+    queryRequests: new QueryRequestService({ store, audit, bus, datasources, grants, masking: maskingPolicies, rowSecurity, classificationTags, maskingKey: keys.maskingHash }),
     rowSecurity,
+    classificationTags,
   };
 }

@@ -63,7 +63,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     ...(options.redis ? { REDIS_URL: inject('redisUrl') } : {}),
     ...options.env,
   });
-  const app = await buildApp(config, options.log ?? createLogger('silent'));
+  const app = await buildApp(config, options.log ?? createLogger(process.env['TEST_LOG_LEVEL'] ?? 'silent'));
   const fetch = (path: string, init?: RequestInit) => app.fetch(new Request(`http://test.local${path}`, init));
   return {
     app,

@@ -246,6 +246,10 @@ describe('authorization matrix (generated from the schema)', () => {
       `mutation($ds: ID!) { upsertRowSecurityPolicy(input: { datasourceId: $ds, tableName: "users", columnName: "region", operator: EQUALS, valueType: LITERAL, valueExpression: "eu", appliesToRoles: [ADMIN] }) {
         __typename ... on MutationUpsertRowSecurityPolicySuccess { data { id } } ... on Error { message } } }`,
       { ds: ids['Datasource'] });
+    ids['ClassificationTag'] = await created('upsertClassificationTag',
+      `mutation($ds: ID!) { upsertClassificationTag(input: { datasourceId: $ds, tableName: "users", classification: PII }) {
+        __typename ... on MutationUpsertClassificationTagSuccess { data { id } } ... on Error { message } } }`,
+      { ds: ids['Datasource'] });
     ids['QueryRequest'] = await created('submitQuery',
       `mutation($ds: ID!) { submitQuery(input: { datasourceId: $ds, query: "update users set name = 'x' where id = 1" }) { __typename ... on MutationSubmitQuerySuccess { data { id } } ... on Error { message } } }`,
       { ds: ids['Datasource'] }, callers.ANALYST);

@@ -2,6 +2,7 @@
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { DirectiveLocation, GraphQLDirective, GraphQLNonNull, GraphQLString, lexicographicSortSchema, type GraphQLSchema } from 'graphql';
 import { defineAuditSchema } from '../modules/audit/audit.graphql.ts';
+import { defineClassificationTagSchema } from '../modules/classification/classification-tag.graphql.ts';
 import { defineDatasourceSchema } from '../modules/datasources/datasource.graphql.ts';
 import { defineGrantSchema } from '../modules/grants/grant.graphql.ts';
 import { defineGroupSchema } from '../modules/groups/group.graphql.ts';
@@ -31,6 +32,7 @@ export function getSchema(): GraphQLSchema {
   defineGrantSchema();
   defineMaskingPolicySchema();
   defineRowSecurityPolicySchema();
+  defineClassificationTagSchema();
   defineQueryRequestSchema();
   schema = lexicographicSortSchema(
     builder.toSchema({

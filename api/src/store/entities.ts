@@ -1,5 +1,6 @@
 /** Every entity of the store, in one list for MikroORM and the schema check. */
 import { AuditEventEntity } from '../modules/audit/audit-event.entity.ts';
+import { ClassificationTagEntity } from '../modules/classification/classification-tag.entity.ts';
 import { DatasourceEntity } from '../modules/datasources/datasource.entity.ts';
 import { GrantEntity } from '../modules/grants/grant.entity.ts';
 import { GroupMembershipEntity, UserGroupEntity } from '../modules/groups/user-group.entity.ts';
@@ -27,4 +28,5 @@ export const ENTITIES = [
   QueryRequestEntity,
   ReviewDecisionEntity,
   RowSecurityPolicyEntity,
+  ClassificationTagEntity,
 ];

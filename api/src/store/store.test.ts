@@ -37,6 +37,11 @@ describe.each(Object.entries(backends))('store on %s', (_name, open) => {
 
   const raw = <T>(em: EntityManager, sql: string, params: unknown[] = []) => em.execute<T[]>(sql, params);
 
+  it('stores empty JSON defaults as JSON values, not as strings', async () => {
+    const types = await store.system((em) => raw<{ t: string }>(em, 'select distinct jsonb_typeof(attributes) as t from users'));
+    expect(types).toEqual([{ t: 'object' }]);
+  });
+
   it('has no difference between the entities and the migrated schema', async () => {
     expect(await store.orm.schema.getUpdateSchemaSQL({ wrap: false })).toBe('');
   });

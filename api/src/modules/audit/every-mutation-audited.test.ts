@@ -79,6 +79,9 @@ it('audits every mutation', async () => {
     upsertRowSecurityPolicy: () => call('mutation($ds: ID!) { upsertRowSecurityPolicy(input: { datasourceId: $ds, tableName: "t", columnName: "v", operator: EQUALS, valueType: LITERAL, valueExpression: "a" }) { __typename ... on MutationUpsertRowSecurityPolicySuccess { data { id } } } }', { ds: ids['ds'] })
       .then((d) => (ids['rowPolicy'] = (d as { id: string }).id)),
     deleteRowSecurityPolicy: () => call('mutation($id: ID!) { deleteRowSecurityPolicy(id: $id) { __typename } }', { id: ids['rowPolicy'] }),
+    upsertClassificationTag: () => call('mutation($ds: ID!) { upsertClassificationTag(input: { datasourceId: $ds, tableName: "t", columnName: "v", classification: PII }) { __typename ... on MutationUpsertClassificationTagSuccess { data { id } } } }', { ds: ids['ds'] })
+      .then((d) => (ids['tag'] = (d as { id: string }).id)),
+    deleteClassificationTag: () => call('mutation($id: ID!) { deleteClassificationTag(id: $id) { __typename } }', { id: ids['tag'] }),
     deleteMaskingPolicy: () => call('mutation($id: ID!) { deleteMaskingPolicy(id: $id) { __typename } }', { id: ids['masking'] }),
     deleteGrant: () => call('mutation($id: ID!) { deleteGrant(id: $id) { __typename } }', { id: ids['grant'] }),
     deleteDatasource: () => call('mutation($id: ID!) { deleteDatasource(id: $id) { __typename } }', { id: ids['ds'] }),

@@ -1,5 +1,5 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
-import { createdAtColumn, idColumn, updatedAtColumn } from '../../store/columns.ts';
+import { createdAtColumn, idColumn, jsonListColumn, updatedAtColumn } from '../../store/columns.ts';
 import { TENANT_TABLE } from '../../store/tenancy.ts';
 import { DatasourceEntity } from '../datasources/datasource.entity.ts';
 import { UserGroupEntity } from '../groups/user-group.entity.ts';
@@ -30,7 +30,7 @@ export const GrantEntity = defineEntity({
     /** null = every table; `schema.table` or bare `table` (a bare name matches only an unqualified reference). */
     allowedTables: p.json<string[] | null>().nullable(),
     /** `schema.table.column`, `table.column` or `column`: shown as *** to this subject. */
-    restrictedColumns: p.json<string[]>().default('[]'),
+    restrictedColumns: jsonListColumn<string>(),
     /** Row cap for this subject; null = the datasource's maxRowsPerQuery. */
     maxRows: p.integer().nullable(),
     expiresAt: p.datetime().nullable(),

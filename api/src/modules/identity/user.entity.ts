@@ -1,5 +1,5 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
-import { createdAtColumn, idColumn, updatedAtColumn } from '../../store/columns.ts';
+import { createdAtColumn, idColumn, jsonObjectColumn, updatedAtColumn } from '../../store/columns.ts';
 import { TENANT_TABLE } from '../../store/tenancy.ts';
 import { organizationIdColumn } from '../orgs/organization.entity.ts';
 import { ROLES } from './permissions.ts';
@@ -23,7 +23,7 @@ export const UserEntity = defineEntity({
     platformAdmin: p.boolean().default(false),
     active: p.boolean().default(true),
     /** Key/value attributes, used by row security as `:user.<key>`. */
-    attributes: p.json<Record<string, string>>().default('{}'),
+    attributes: jsonObjectColumn<Record<string, string>>(),
     deactivatedAt: p.datetime().nullable(),
     createdAt: createdAtColumn(),
     updatedAt: updatedAtColumn(),

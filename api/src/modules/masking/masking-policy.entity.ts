@@ -1,5 +1,5 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
-import { createdAtColumn, idColumn, updatedAtColumn } from '../../store/columns.ts';
+import { createdAtColumn, idColumn, jsonListColumn, jsonObjectColumn, updatedAtColumn } from '../../store/columns.ts';
 import { TENANT_TABLE } from '../../store/tenancy.ts';
 import { DatasourceEntity } from '../datasources/datasource.entity.ts';
 import type { Role } from '../identity/permissions.ts';
@@ -22,10 +22,10 @@ export const MaskingPolicyEntity = defineEntity({
     /** `schema.table.column`, `table.column` or `column`, lower case. */
     columnRef: p.string().length(400),
     strategy: p.enum(MASKING_STRATEGIES),
-    strategyParams: p.json<Record<string, string>>().default('{}'),
-    revealToRoles: p.json<Role[]>().default('[]'),
-    revealToGroupIds: p.json<string[]>().default('[]'),
-    revealToUserIds: p.json<string[]>().default('[]'),
+    strategyParams: jsonObjectColumn<Record<string, string>>(),
+    revealToRoles: jsonListColumn<Role>(),
+    revealToGroupIds: jsonListColumn<string>(),
+    revealToUserIds: jsonListColumn<string>(),
     enabled: p.boolean().default(true),
     createdAt: createdAtColumn(),
     updatedAt: updatedAtColumn(),

@@ -1,5 +1,5 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
-import { createdAtColumn, idColumn, updatedAtColumn } from '../../store/columns.ts';
+import { createdAtColumn, idColumn, jsonListColumn, updatedAtColumn } from '../../store/columns.ts';
 import { TENANT_TABLE } from '../../store/tenancy.ts';
 import { DatasourceEntity } from '../datasources/datasource.entity.ts';
 import { UserEntity } from '../identity/user.entity.ts';
@@ -62,7 +62,7 @@ export const QueryRequestEntity = defineEntity({
     riskScore: p.integer().nullable(),
     riskLevel: p.enum(RISK_LEVELS).nullable(),
     riskSummary: p.text().nullable(),
-    riskIssues: p.json<RiskIssue[]>().default('[]'),
+    riskIssues: jsonListColumn<RiskIssue>(),
     /** The review plan as it was at submission, so later edits do not change a review in flight. */
     plan: p.json<ReviewPlanSettings & { name: string | null }>(),
     currentStage: p.integer().default(1),

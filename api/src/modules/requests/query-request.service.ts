@@ -12,6 +12,7 @@ import type { Bus } from '../../bus/bus.ts';
 import type { Actor, Origin } from '../../graphql/context.ts';
 import type { EntityManager, Store } from '../../store/store.ts';
 import { auditOriginOf, type AuditService } from '../audit/audit.service.ts';
+import type { ClassificationTagService } from '../classification/classification-tag.service.ts';
 import { DatasourceEntity, type Datasource } from '../datasources/datasource.entity.ts';
 import type { DatasourceService } from '../datasources/datasource.service.ts';
 import { tableAllowed, type EffectiveAccess } from '../grants/access.ts';
@@ -77,6 +78,7 @@ export class QueryRequestService {
   private readonly grants: GrantService;
   private readonly masking: MaskingPolicyService;
   private readonly rowSecurity: RowSecurityPolicyService;
+  private readonly classificationTags: ClassificationTagService;
   private readonly maskingKey: Buffer;
 
   constructor(deps: {
@@ -87,6 +89,7 @@ export class QueryRequestService {
     grants: GrantService;
     masking: MaskingPolicyService;
     rowSecurity: RowSecurityPolicyService;
+    classificationTags: ClassificationTagService;
     maskingKey: Buffer;
   }) {
     this.store = deps.store;
@@ -96,6 +99,7 @@ export class QueryRequestService {
     this.grants = deps.grants;
     this.masking = deps.masking;
     this.rowSecurity = deps.rowSecurity;
+    this.classificationTags = deps.classificationTags;
     this.maskingKey = deps.maskingKey;
   }
 
@@ -165,7 +169,7 @@ export class QueryRequestService {
       // A statement row security cannot filter is refused now, not after a reviewer has approved it.
       await filtered(datasource, classification, input.query, await this.rowSecurity.predicatesFor(em, datasource.id, actor.userId));
       const plan = await planOf(em, datasource);
-      const risk = analyzeRisk(classification, input.query, access);
+      const risk = analyzeRisk(classification, input.query, access, await this.classificationTags.classifiedOf(em, datasource.id));
       const routing = route(classification, risk.level, plan, datasource);
 
       const request = em.create(QueryRequestEntity, {

@@ -34,7 +34,8 @@ beforeAll(async () => {
   await superuserQuery(targetUrl, `
     create table customers (id int primary key, name text, email text, region text);
     insert into customers select i, 'name ' || i, 'person' || i || '@example.com', case when i % 2 = 0 then 'eu' else 'us' end from generate_series(1, 30) i;
-    create schema secret; create table secret.keys (id int);`);
+    create schema secret; create table secret.keys (id int);
+    create table cards (id int primary key, pan text); insert into cards values (1, '4111111111111111');`);
   const url = new URL(targetUrl);
   const created = await mutate<{ id: string }>(
     'upsertDatasource',
@@ -218,5 +219,22 @@ describe('row security', () => {
     await mutate('updateUser', 'mutation($id: ID!) { updateUser(input: { id: $id, attributes: {} }) { __typename } }', { id: scoped.id }, org.admin);
     const none = (await submit('select id from customers', scoped, { execute: true })).data!;
     expect(none.result!.rows).toEqual([]);
+  });
+});
+
+describe('data classification tags', () => {
+  it('derive masking for a tagged column and raise the risk of queries that touch it', async () => {
+    const before = (await submit('select id, pan from cards', analyst, { execute: true })).data!;
+    expect(before.result!.rows).toEqual([[1, '4111111111111111']]);
+    const tag = 'mutation($input: UpsertClassificationTagInput!) { upsertClassificationTag(input: $input) { __typename ... on MutationUpsertClassificationTagSuccess { data { id } } } }';
+    const first = await mutate<{ id: string }>('upsertClassificationTag', tag, { input: { datasourceId, tableName: 'cards', columnName: 'pan', classification: 'PCI' } }, org.admin);
+    const again = await mutate<{ id: string }>('upsertClassificationTag', tag, { input: { datasourceId, tableName: 'Cards', columnName: 'PAN', classification: 'PCI' } }, org.admin);
+    expect(again.data!.id).toBe(first.data!.id);
+    const after = (await submit('select id, pan from cards', analyst, { execute: true })).data!;
+    expect(after.result!.rows).toEqual([[1, '***']]);
+    expect(['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'].indexOf(after.riskLevel)).toBeGreaterThan(['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'].indexOf(before.riskLevel));
+    const policies = ok(await t.gql<{ maskingPolicies: { edges: { node: { columnRef: string; strategy: string } }[] } }>(
+      'query($ds: ID!) { maskingPolicies(datasourceId: $ds) { edges { node { columnRef strategy } } } }', { ds: datasourceId }, org.admin));
+    expect(policies.maskingPolicies.edges.map((e) => e.node)).toContainEqual({ columnRef: 'cards.pan', strategy: 'FULL' });
   });
 });

@@ -1,5 +1,5 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
-import { createdAtColumn, idColumn, updatedAtColumn } from '../../store/columns.ts';
+import { createdAtColumn, idColumn, jsonListColumn, updatedAtColumn } from '../../store/columns.ts';
 import { TENANT_TABLE } from '../../store/tenancy.ts';
 import { organizationIdColumn } from '../orgs/organization.entity.ts';
 import type { Role } from '../identity/permissions.ts';
@@ -32,7 +32,7 @@ export const ReviewPlanEntity = defineEntity({
     autoApproveMaxRiskLevel: p.enum(RISK_LEVELS).default('MEDIUM'),
     minApprovalsRequired: p.integer().default(1),
     approvalTimeoutHours: p.integer().default(24),
-    approvers: p.json<Approver[]>().default('[]'),
+    approvers: jsonListColumn<Approver>(),
     createdAt: createdAtColumn(),
     updatedAt: updatedAtColumn(),
   },

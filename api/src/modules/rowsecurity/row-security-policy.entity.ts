@@ -1,5 +1,5 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
-import { createdAtColumn, idColumn, updatedAtColumn } from '../../store/columns.ts';
+import { createdAtColumn, idColumn, jsonListColumn, updatedAtColumn } from '../../store/columns.ts';
 import { TENANT_TABLE } from '../../store/tenancy.ts';
 import { DatasourceEntity } from '../datasources/datasource.entity.ts';
 import type { Role } from '../identity/permissions.ts';
@@ -27,9 +27,9 @@ export const RowSecurityPolicyEntity = defineEntity({
     valueType: p.enum(ROW_VALUE_TYPES),
     /** A literal (comma-separated for IN / NOT_IN), or `user.id`, `user.email`, `user.role`, `user.groups`, `user.<attribute>`. */
     valueExpression: p.string().length(1000),
-    appliesToRoles: p.json<Role[]>().default('[]'),
-    appliesToGroupIds: p.json<string[]>().default('[]'),
-    appliesToUserIds: p.json<string[]>().default('[]'),
+    appliesToRoles: jsonListColumn<Role>(),
+    appliesToGroupIds: jsonListColumn<string>(),
+    appliesToUserIds: jsonListColumn<string>(),
     enabled: p.boolean().default(true),
     createdAt: createdAtColumn(),
     updatedAt: updatedAtColumn(),
