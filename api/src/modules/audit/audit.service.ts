@@ -51,6 +51,8 @@ const VERIFY_BATCH = 2_000;
 export const auditTopic = (orgId: string) => `audit:${orgId}`;
 
 export class AuditService {
+  /** Chain heads per open transaction (its entity manager), valid while the transaction holds the chain lock. */
+  private readonly heads = new WeakMap<EntityManager, Map<string, { seq: number; hash: string | null }>>();
   private readonly store: Store;
   private readonly bus: Bus;
   private readonly hmacKey: Buffer;
@@ -61,18 +63,18 @@ export class AuditService {
     this.hmacKey = hmacKey;
   }
 
-  /** Appends one event inside the caller's transaction; subscribers hear of it after commit. */
+  /**
+   * Appends one event inside the caller's transaction; it is written with the transaction's other changes (one
+   * batched insert at commit) and subscribers hear of it after commit. The first append of a transaction locks
+   * the organization's chain until commit and reads its head; later appends in the same transaction continue
+   * from the head they left, with no further round trip.
+   */
   async append(em: EntityManager, orgId: string, origin: AuditOrigin, entry: AuditEntry): Promise<AuditEvent> {
-    // One writer per org chain at a time: the lock ends with the transaction.
-    await em.execute('select pg_advisory_xact_lock(hashtextextended(?, 0))', [`audit:${orgId}`]);
-    const [last] = await em.execute<{ seq: string | number; hash: string }[]>(
-      'select seq, hash from audit_events where organization_id = ? order by seq desc limit 1',
-      [orgId],
-    );
+    const head = await this.chainHead(em, orgId);
     const fields: ChainedFields = {
       id: randomUUID(),
       organizationId: orgId,
-      seq: last ? Number(last.seq) + 1 : 1,
+      seq: head.seq + 1,
       actorId: origin.actorId,
       actorType: origin.actorType,
       action: entry.action,
@@ -84,17 +86,37 @@ export class AuditService {
       userAgent: origin.userAgent,
       createdAt: new Date(),
     };
-    const previousHash = last?.hash ?? null;
     const event = em.create(AuditEventEntity, {
       ...fields,
       metadata: fields.metadata as Record<string, unknown>,
       source: origin.source,
-      previousHash,
-      hash: chainHash(this.hmacKey, fields, previousHash),
+      previousHash: head.hash,
+      hash: chainHash(this.hmacKey, fields, head.hash),
     });
-    await em.flush();
+    head.seq = event.seq;
+    head.hash = event.hash;
     this.store.afterCommit(em, () => void this.bus.publish(auditTopic(orgId), { id: event.id }));
     return event;
+  }
+
+  /** The chain head of `orgId` as this transaction sees it, locking the chain on first use. */
+  private async chainHead(em: EntityManager, orgId: string): Promise<{ seq: number; hash: string | null }> {
+    let heads = this.heads.get(em);
+    if (!heads) {
+      heads = new Map();
+      this.heads.set(em, heads);
+    }
+    const known = heads.get(orgId);
+    if (known) return known;
+    // One writer per organization chain at a time: the lock is held until the transaction ends.
+    await em.execute('select pg_advisory_xact_lock(hashtextextended(?, 0))', [`audit:${orgId}`]);
+    const [last] = await em.execute<{ seq: string | number; hash: string }[]>(
+      'select seq, hash from audit_events where organization_id = ? order by seq desc limit 1',
+      [orgId],
+    );
+    const head = { seq: last ? Number(last.seq) : 0, hash: last?.hash ?? null };
+    heads.set(orgId, head);
+    return head;
   }
 
   async find(orgId: string, id: string): Promise<AuditEvent | null> {

@@ -10,7 +10,7 @@ import { EngineError, engineFor, type ExecutionResult } from '../../engines/engi
 import { ConflictError, DomainError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.ts';
 import type { Bus } from '../../bus/bus.ts';
 import type { Actor, Origin } from '../../graphql/context.ts';
-import type { EntityManager, Store } from '../../store/store.ts';
+import { flushOrConflict, type EntityManager, type Store } from '../../store/store.ts';
 import { auditOriginOf, type AuditService } from '../audit/audit.service.ts';
 import type { ClassificationTagService } from '../classification/classification-tag.service.ts';
 import { DatasourceEntity, type Datasource } from '../datasources/datasource.entity.ts';
@@ -21,6 +21,7 @@ import { GroupMembershipEntity } from '../groups/user-group.entity.ts';
 import { roleHas, type Permission } from '../identity/permissions.ts';
 import { OrganizationEntity } from '../orgs/organization.entity.ts';
 import { assertWithinQuota } from '../orgs/quota.ts';
+import type { MaskingPolicy } from '../masking/masking-policy.entity.ts';
 import type { MaskingPolicyService } from '../masking/masking-policy.service.ts';
 import { ReviewPlanEntity, RISK_LEVELS, type Approver } from '../review/review-plan.entity.ts';
 import { REVIEW_PLAN_TEMPLATES } from '../review/review-plan.service.ts';
@@ -69,6 +70,15 @@ const FULL_ACCESS: EffectiveAccess = {
 };
 
 const OPEN: readonly QueryStatus[] = ['PENDING_AI', 'PENDING_REVIEW', 'APPROVED'];
+
+/** A request moved to EXECUTING, with what its run needs, read in the claiming transaction. */
+interface Claim {
+  request: QueryRequest;
+  datasource: Datasource;
+  access: EffectiveAccess;
+  policies: MaskingPolicy[];
+  predicates: RowPredicate[];
+}
 
 export class QueryRequestService {
   private readonly store: Store;
@@ -144,30 +154,33 @@ export class QueryRequestService {
   }
 
   async submit(actor: Actor, origin: Origin, input: SubmitQueryInput): Promise<QueryRequest> {
-    if (input.clientRequestId) {
-      const existing = await this.findByClientId(actor, input.clientRequestId);
-      if (existing) return existing;
-    }
     if (input.scheduledFor && input.scheduledFor <= new Date()) {
       throw new ValidationError('scheduledFor: must be in the future', [{ path: 'scheduledFor', message: 'must be in the future' }]);
     }
-    const datasource = await this.datasources.get(actor, input.datasourceId);
-    if (!datasource) throw new NotFoundError('Datasource', input.datasourceId);
-    if (!datasource.active) throw new ConflictError(`datasource "${datasource.name}" is inactive`);
-    const classification = await classify(datasource.dbType, input.query);
-    const needed = permissionFor(classification);
-    if (!roleHas(actor.role, needed)) {
-      throw new ForbiddenError(`your role ${actor.role} may not submit ${describe(classification)} (needs ${needed})`);
-    }
-
-    const request = await this.store.tenant(actor.orgId, async (em) => {
+    // One transaction from submission to (for an approved read with `execute`) the claim to run it.
+    const outcome = await this.store.tenant(actor.orgId, async (em) => {
+      if (input.clientRequestId) {
+        const existing = await em.findOne(QueryRequestEntity, { submittedById: actor.userId, clientRequestId: input.clientRequestId });
+        if (existing) return { request: existing, claim: null };
+      }
+      const datasource = await em.findOne(DatasourceEntity, { id: input.datasourceId });
+      if (!datasource) throw new NotFoundError('Datasource', input.datasourceId);
+      if (!datasource.active) throw new ConflictError(`datasource "${datasource.name}" is inactive`);
+      const classification = await classify(datasource.dbType, input.query);
+      const needed = permissionFor(classification);
+      if (!roleHas(actor.role, needed)) {
+        throw new ForbiddenError(`your role ${actor.role} may not submit ${describe(classification)} (needs ${needed})`);
+      }
       const org = await em.findOneOrFail(OrganizationEntity, { id: actor.orgId });
-      const since = new Date(Date.now() - 86_400_000);
-      assertWithinQuota('maxQueriesPerDay', org.maxQueriesPerDay, await em.count(QueryRequestEntity, { createdAt: { $gte: since } }));
+      if (org.maxQueriesPerDay > 0) {
+        const since = new Date(Date.now() - 86_400_000);
+        assertWithinQuota('maxQueriesPerDay', org.maxQueriesPerDay, await em.count(QueryRequestEntity, { createdAt: { $gte: since } }));
+      }
       const access = await this.accessOf(em, actor, datasource.id);
       assertAllowed(access, classification, datasource);
       // A statement row security cannot filter is refused now, not after a reviewer has approved it.
-      await filtered(datasource, classification, input.query, await this.rowSecurity.predicatesFor(em, datasource.id, actor.userId));
+      const predicates = await this.rowSecurity.predicatesFor(em, datasource.id, actor.userId);
+      await filtered(datasource, classification, input.query, predicates);
       const plan = await planOf(em, datasource);
       const risk = analyzeRisk(classification, input.query, access, await this.classificationTags.classifiedOf(em, datasource.id));
       const routing = route(classification, risk.level, plan, datasource);
@@ -195,6 +208,8 @@ export class QueryRequestService {
         riskIssues: risk.issues,
         plan,
       });
+      // A concurrent submission with the same clientRequestId: the other one stands.
+      await flushOrConflict(em, `a request with clientRequestId ${input.clientRequestId} already exists`);
       const by = auditOriginOf(actor, origin);
       const target = { targetType: 'QueryRequest', targetId: request.id };
       await this.audit.append(em, actor.orgId, by, {
@@ -213,11 +228,17 @@ export class QueryRequestService {
         ...target,
         metadata: { decision: { verdict: routing.status, reason: routing.reason, decidedBy: 'REVIEW_PLAN', plan: plan.name, grantIds: access.grantIds } },
       });
-      return request;
+      const runNow = input.execute === true && request.status === 'APPROVED' && !request.scheduledFor;
+      return { request, claim: runNow ? await this.claim(em, actor, origin, request, datasource, access, predicates) : null };
+    }).catch(async (error: unknown) => {
+      if (error instanceof ConflictError && input.clientRequestId) {
+        const existing = await this.findByClientId(actor, input.clientRequestId);
+        if (existing) return { request: existing, claim: null };
+      }
+      throw error;
     });
-    this.publish(request);
-    if (input.execute && request.status === 'APPROVED' && !request.scheduledFor) return this.execute(actor, origin, request.id);
-    return request;
+    this.publish(outcome.request);
+    return outcome.claim ? this.run(actor, origin, outcome.claim) : outcome.request;
   }
 
   async decide(actor: Actor, origin: Origin, input: DecideInput): Promise<QueryRequest> {
@@ -292,24 +313,40 @@ export class QueryRequestService {
 
   /** Runs an approved request with AccessFlow's credentials; the submitter only. */
   async execute(actor: Actor, origin: Origin, id: string): Promise<QueryRequest> {
-    const claimed = await this.store.tenant(actor.orgId, async (em) => {
+    const claim = await this.store.tenant(actor.orgId, async (em) => {
       const request = await this.lock(em, actor, id);
       if (request.submittedById !== actor.userId) throw new ForbiddenError('only the submitter may execute a request');
       if (request.status !== 'APPROVED') throw new ConflictError(`the request is ${request.status}, not APPROVED`);
       if (request.scheduledFor && request.scheduledFor > new Date()) throw new ConflictError(`the request is scheduled for ${request.scheduledFor.toISOString()}`);
-      request.status = 'EXECUTING';
       const datasource = await em.findOne(DatasourceEntity, { id: request.datasourceId });
       if (!datasource) throw new NotFoundError('Datasource', request.datasourceId);
       const access = await this.accessOf(em, actor, datasource.id);
-      const viewer = { userId: actor.userId, role: actor.role, groupIds: await groupsOf(em, actor.userId) };
-      const policies = await this.masking.policiesFor(em, datasource.id, viewer);
-      const predicates = await this.rowSecurity.predicatesFor(em, datasource.id, actor.userId);
-      await this.audit.append(em, actor.orgId, auditOriginOf(actor, origin), { action: 'QUERY_EXECUTION_STARTED', targetType: 'QueryRequest', targetId: id });
-      return { request, datasource, access, policies, predicates };
+      return this.claim(em, actor, origin, request, datasource, access, await this.rowSecurity.predicatesFor(em, datasource.id, actor.userId));
     });
-    this.publish(claimed.request);
+    return this.run(actor, origin, claim);
+  }
 
-    const { request, datasource, access, policies, predicates } = claimed;
+  /** APPROVED → EXECUTING inside the caller's transaction (the row is new or locked), with what the run needs. */
+  private async claim(
+    em: EntityManager,
+    actor: Actor,
+    origin: Origin,
+    request: QueryRequest,
+    datasource: Datasource,
+    access: EffectiveAccess,
+    predicates: RowPredicate[],
+  ): Promise<Claim> {
+    request.status = 'EXECUTING';
+    const viewer = { userId: actor.userId, role: actor.role, groupIds: await groupsOf(em, actor.userId) };
+    const policies = await this.masking.policiesFor(em, datasource.id, viewer);
+    await this.audit.append(em, actor.orgId, auditOriginOf(actor, origin), { action: 'QUERY_EXECUTION_STARTED', targetType: 'QueryRequest', targetId: request.id });
+    this.store.afterCommit(em, () => this.publish(request));
+    return { request, datasource, access, policies, predicates };
+  }
+
+  /** Runs a claimed request on its engine, then records EXECUTED (masked result) or FAILED (the database's error). */
+  private async run(actor: Actor, origin: Origin, { request, datasource, access, policies, predicates }: Claim): Promise<QueryRequest> {
+    const id = request.id;
     let outcome: { result: ExecutionResult; classification: Classification; rowSecurityPolicyIds: string[] } | { error: string };
     try {
       const classification = await classify(datasource.dbType, request.sqlText);
