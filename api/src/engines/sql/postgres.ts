@@ -18,22 +18,8 @@ import {
   type TableRef,
 } from './classification.ts';
 import { isDeniedFunction, PG_SAFE_FUNCTIONS, PG_SAFE_OPERATORS } from './functions.ts';
+import { isObj, list, str, unwrap, type Obj } from './pg-ast.ts';
 
-type Obj = Record<string, unknown>;
-
-const isObj = (value: unknown): value is Obj => typeof value === 'object' && value !== null && !Array.isArray(value);
-const str = (value: unknown): string | null => (typeof value === 'string' ? value : null);
-const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
-
-/** `{ SelectStmt: {...} }` → ['SelectStmt', {...}]; null for a bare field object. */
-function unwrap(value: unknown): [string, Obj] | null {
-  if (!isObj(value)) return null;
-  const keys = Object.keys(value);
-  const key = keys[0];
-  if (keys.length !== 1 || key === undefined || !/^[A-Z]/.test(key)) return null;
-  const body = value[key];
-  return isObj(body) ? [key, body] : null;
-}
 
 /** A list of `{ String: { sval } }` nodes (a qualified name) → its strings. */
 function names(value: unknown): string[] {

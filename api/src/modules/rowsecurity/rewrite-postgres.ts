@@ -21,6 +21,7 @@ import {
   type RewriteResult,
   type RowPredicate,
 } from './rewrite.ts';
+import { isObj, list, str, unwrap, type Obj } from '../../engines/sql/pg-ast.ts';
 
 /**
  * Policies are stored with lower-case names, so table names are compared case-insensitively here too: a quoted
@@ -29,21 +30,6 @@ import {
  */
 const CASE_INSENSITIVE_NAMES = true;
 
-type Obj = Record<string, unknown>;
-
-const isObj = (value: unknown): value is Obj => typeof value === 'object' && value !== null && !Array.isArray(value);
-const str = (value: unknown): string | null => (typeof value === 'string' ? value : null);
-const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
-
-/** `{ SelectStmt: {...} }` → ['SelectStmt', {...}]; null for anything else. */
-function unwrap(value: unknown): [string, Obj] | null {
-  if (!isObj(value)) return null;
-  const keys = Object.keys(value);
-  const key = keys[0];
-  if (keys.length !== 1 || key === undefined || !/^[A-Z]/.test(key)) return null;
-  const body = value[key];
-  return isObj(body) ? [key, body] : null;
-}
 
 let ready: Promise<void> | undefined;
 
