@@ -9,6 +9,9 @@ import type { Actor, Origin } from '../../graphql/context.ts';
 import { flushOrConflict, type EntityManager, type Store } from '../../store/store.ts';
 import { auditOriginOf, type AuditService } from '../audit/audit.service.ts';
 import { AuditedService } from '../audit/audited-service.ts';
+import { GrantEntity } from '../grants/grant.entity.ts';
+import { GroupMembershipEntity } from '../groups/user-group.entity.ts';
+import { roleHas } from '../identity/permissions.ts';
 import { OrganizationEntity } from '../orgs/organization.entity.ts';
 import { assertWithinQuota } from '../orgs/quota.ts';
 import { ReviewPlanEntity } from '../review/review-plan.entity.ts';
@@ -78,15 +81,34 @@ export class DatasourceService extends AuditedService {
   }
 
   async get(actor: Actor, id: string): Promise<Datasource | null> {
-    return this.store.tenant(actor.orgId, (em) => em.findOne(DatasourceEntity, { id }));
+    return this.store.tenant(actor.orgId, async (em) => em.findOne(DatasourceEntity, { id, ...(await this.visibleTo(em, actor)) }));
   }
 
   async getByName(actor: Actor, name: string): Promise<Datasource | null> {
-    return this.store.tenant(actor.orgId, (em) => em.findOne(DatasourceEntity, { name }));
+    return this.store.tenant(actor.orgId, async (em) => em.findOne(DatasourceEntity, { name, ...(await this.visibleTo(em, actor)) }));
   }
 
   async list(actor: Actor, offset: number, limit: number): Promise<Datasource[]> {
-    return this.store.tenant(actor.orgId, (em) => em.find(DatasourceEntity, {}, { orderBy: { name: 'asc', id: 'asc' }, offset, limit }));
+    return this.store.tenant(actor.orgId, async (em) =>
+      em.find(DatasourceEntity, await this.visibleTo(em, actor), { orderBy: { name: 'asc', id: 'asc' }, offset, limit }),
+    );
+  }
+
+  /** A datasource as part of something the caller may already see (a request's datasource), grants aside. */
+  async ofRequest(orgId: string, id: string): Promise<Datasource | null> {
+    return this.store.tenant(orgId, (em) => em.findOne(DatasourceEntity, { id }));
+  }
+
+  /** Admins and datasource managers see every datasource; everyone else those they hold a live grant on. */
+  private async visibleTo(em: EntityManager, actor: Actor): Promise<{ id?: { $in: string[] } }> {
+    if (actor.role === 'ADMIN' || roleHas(actor.role, 'DATASOURCES_MANAGE')) return {};
+    const groupIds = (await em.find(GroupMembershipEntity, { userId: actor.userId }, { fields: ['groupId'] })).map((m) => m.groupId);
+    const grants = await em.find(
+      GrantEntity,
+      { $and: [{ $or: [{ userId: actor.userId }, ...(groupIds.length ? [{ groupId: { $in: groupIds } }] : [])] }, { $or: [{ expiresAt: null }, { expiresAt: { $gt: new Date() } }] }] },
+      { fields: ['datasourceId'] },
+    );
+    return { id: { $in: [...new Set(grants.map((g) => g.datasourceId))] } };
   }
 
   async upsert(actor: Actor, origin: Origin, input: UpsertDatasourceInput): Promise<Datasource> {

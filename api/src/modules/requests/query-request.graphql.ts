@@ -69,7 +69,7 @@ export function defineQueryRequestSchema(): void {
     fields: (t) => ({
       id: t.exposeID('id'),
       datasourceId: t.exposeID('datasourceId'),
-      datasource: t.field({ type: DatasourceRef, nullable: true, resolve: (r, _a, ctx) => ctx.services.datasources.get(actorOf(ctx), r.datasourceId) }),
+      datasource: t.field({ type: DatasourceRef, nullable: true, resolve: (r, _a, ctx) => ctx.services.datasources.ofRequest(r.organizationId, r.datasourceId) }),
       submittedById: t.exposeID('submittedById'),
       submittedBy: t.field({ type: UserRef, nullable: true, resolve: (r, _a, ctx) => ctx.services.users.get(r.organizationId, r.submittedById) }),
       clientRequestId: t.exposeString('clientRequestId', { nullable: true }),

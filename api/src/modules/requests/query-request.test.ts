@@ -118,8 +118,11 @@ describe('writes and review', () => {
     const byAnalyst = await t.gql('mutation($input: DecideQueryRequestInput!) { decideQueryRequest(input: $input) { __typename } }', { input: { requestId: submitted.id, decision: 'APPROVE' } }, analyst);
     expect(byAnalyst.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(await execute(submitted.id, analyst)).toMatchObject({ __typename: 'Conflict' });
-    const queue = ok(await t.gql<{ reviewQueue: { edges: { node: { id: string } }[] } }>('{ reviewQueue { edges { node { id } } } }', undefined, reviewer));
-    expect(queue.reviewQueue.edges.map((e) => e.node.id)).toContain(submitted.id);
+    const queue = ok(await t.gql<{ reviewQueue: { edges: { node: { id: string; datasource: { name: string } } } [] } }>('{ reviewQueue { edges { node { id datasource { name } } } } }', undefined, reviewer));
+    expect(queue.reviewQueue.edges.find((e) => e.node.id === submitted.id)?.node.datasource).toEqual({ name: 'crm' });
+    // The reviewer holds no grant on the datasource: it is not in their list, though they review its requests.
+    const visible = ok(await t.gql<{ datasources: { edges: unknown[] } }>('{ datasources { edges { node { id } } } }', undefined, reviewer));
+    expect(visible.datasources.edges).toEqual([]);
 
     const approved = await decide(submitted.id, 'APPROVE', reviewer);
     expect(approved.data!).toMatchObject({ status: 'APPROVED', decisions: [{ decision: 'APPROVE', stage: 1 }] });
