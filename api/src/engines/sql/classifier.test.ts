@@ -2,43 +2,11 @@
  * The SQL classifier against the public corpus (`corpus.tsv`, one `it` per case) plus focused tests of table
  * extraction through CTEs and subqueries, identifier normalisation, batches and messages.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SqlRejected, strongest, type Classification, type TableRef } from './classification.ts';
 import { classifyMysql } from './mysql.ts';
 import { classifyPostgres } from './postgres.ts';
-
-type Engine = 'postgresql' | 'mysql' | 'mariadb';
-
-interface Case {
-  line: number;
-  engine: Engine;
-  sql: string;
-  expected: string;
-}
-
-/** `\n` → newline, `\t` → tab, `\\` → backslash; any other backslash stays. */
-function unescape(text: string): string {
-  return text.replace(/\\([nt\\])/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : '\\'));
-}
-
-function loadCorpus(): Case[] {
-  const text = readFileSync(new URL('./corpus.tsv', import.meta.url), 'utf8');
-  const cases: Case[] = [];
-  text.split('\n').forEach((raw, index) => {
-    if (raw.trim() === '' || raw.startsWith('#')) return;
-    const fields = raw.split('\t');
-    const [engine, sql, expected] = fields;
-    if (fields.length !== 3 || engine === undefined || sql === undefined || expected === undefined) {
-      throw new Error(`corpus.tsv:${index + 1}: expected 3 tab-separated fields`);
-    }
-    if (engine !== 'postgresql' && engine !== 'mysql' && engine !== 'mariadb') {
-      throw new Error(`corpus.tsv:${index + 1}: unknown engine ${engine}`);
-    }
-    cases.push({ line: index + 1, engine, sql: unescape(sql), expected: normalizeExpected(expected) });
-  });
-  return cases;
-}
+import { loadCorpus, type CorpusEngine as Engine } from './corpus.ts';
 
 const tableName = (ref: TableRef): string => (ref.schema === null ? ref.name : `${ref.schema}.${ref.name}`);
 
@@ -88,7 +56,7 @@ describe('corpus.tsv', () => {
   });
 
   it.each(corpus)('$engine: $sql', async ({ engine, sql, expected, line }) => {
-    expect(await outcome(engine, sql), `corpus.tsv:${line}`).toBe(expected);
+    expect(await outcome(engine, sql), `corpus.tsv:${line}`).toBe(normalizeExpected(expected));
   });
 });
 
