@@ -112,11 +112,7 @@ export class DatasourceService extends AuditedService {
   }
 
   async upsert(actor: Actor, origin: Origin, input: UpsertDatasourceInput): Promise<Datasource> {
-    const settings: DatasourceSettings = {
-      ...DEFAULTS,
-      ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null && v !== undefined)),
-      port: input.port ?? DEFAULT_PORTS[input.dbType],
-    } as DatasourceSettings;
+    const settings = settingsOf(input);
     validate(settings);
     return this.store.tenant(actor.orgId, async (em) => {
       const existing = await em.findOne(DatasourceEntity, { name: input.name });
@@ -195,6 +191,31 @@ export class DatasourceService extends AuditedService {
     if (!datasource) throw new NotFoundError('Datasource', id);
     return datasource;
   }
+}
+
+/**
+ * The stored, non-secret settings of an input: every known field, its default when omitted. Built field by
+ * field so nothing else in the input (the password above all) can reach the entity's settings or the audit log.
+ */
+function settingsOf(input: UpsertDatasourceInput): DatasourceSettings {
+  const pick = <K extends keyof typeof DEFAULTS>(key: K) => (input[key] ?? DEFAULTS[key]) as DatasourceSettings[K];
+  return {
+    dbType: input.dbType,
+    host: input.host,
+    port: input.port ?? DEFAULT_PORTS[input.dbType],
+    databaseName: input.databaseName,
+    username: input.username,
+    sslMode: pick('sslMode'),
+    connectionPoolSize: pick('connectionPoolSize'),
+    maxRowsPerQuery: pick('maxRowsPerQuery'),
+    statementTimeoutSeconds: pick('statementTimeoutSeconds'),
+    requireReviewReads: pick('requireReviewReads'),
+    requireReviewWrites: pick('requireReviewWrites'),
+    aiAnalysisEnabled: pick('aiAnalysisEnabled'),
+    textToSqlEnabled: pick('textToSqlEnabled'),
+    reviewPlanId: pick('reviewPlanId'),
+    active: pick('active'),
+  };
 }
 
 function specOf(settings: Pick<DatasourceSettings, 'host' | 'port' | 'databaseName' | 'username' | 'sslMode' | 'connectionPoolSize' | 'statementTimeoutSeconds'>, password: string): ConnectionSpec {
