@@ -237,7 +237,8 @@ export class QueryRequestService {
       }
       throw error;
     });
-    this.publish(outcome.request);
+    // A claimed request was announced (EXECUTING) by the claim itself.
+    if (!outcome.claim) this.publish(outcome.request);
     return outcome.claim ? this.run(actor, origin, outcome.claim) : outcome.request;
   }
 
