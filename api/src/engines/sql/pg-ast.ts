@@ -8,9 +8,15 @@ export const list = (value: unknown): unknown[] => (Array.isArray(value) ? value
 /** `{ SelectStmt: {...} }` → ['SelectStmt', {...}]; null for anything else (a bare field object, a scalar). */
 export function unwrap(value: unknown): [string, Obj] | null {
   if (!isObj(value)) return null;
-  const keys = Object.keys(value);
-  const key = keys[0];
-  if (keys.length !== 1 || key === undefined || !/^[A-Z]/.test(key)) return null;
+  // Walked for every node of every statement: no key array, no regular expression.
+  let key: string | undefined;
+  for (const k in value) {
+    if (key !== undefined) return null;
+    key = k;
+  }
+  if (key === undefined) return null;
+  const first = key.charCodeAt(0);
+  if (first < 65 || first > 90) return null;
   const body = value[key];
   return isObj(body) ? [key, body] : null;
 }

@@ -193,10 +193,10 @@ class Walker {
     if (isObj(obj.withClause)) inner = this.withClause(obj.withClause, scope);
     if (list(obj.lockingClause).length > 0) this.locking = true;
     if (obj.intoClause !== undefined) this.selectInto = true;
-    for (const [key, value] of Object.entries(obj)) {
+    for (const key in obj) {
       if (key === 'withClause') continue;
-      if (FROM_KEYS.has(key)) this.from(value, inner);
-      else this.visit(value, inner);
+      if (FROM_KEYS.has(key)) this.from(obj[key], inner);
+      else this.visit(obj[key], inner);
     }
   }
 
