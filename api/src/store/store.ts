@@ -38,6 +38,8 @@ export interface Store {
   system<T>(work: (em: EntityManager) => Promise<T>): Promise<T>;
   /** Runs `effect` once the transaction `em` belongs to has committed (never if it rolls back). */
   afterCommit(em: EntityManager, effect: () => void): void;
+  /** Runs `work` inside the transaction `em` belongs to, after the caller's work and before the commit. */
+  beforeCommit(em: EntityManager, work: () => Promise<void>): void;
   /** Applies pending migrations; returns the names applied. */
   migrate(): Promise<string[]>;
   close(): Promise<void>;
@@ -78,14 +80,19 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   }
 
   const pendingEffects = new WeakMap<EntityManager, (() => void)[]>();
+  const pendingWork = new WeakMap<EntityManager, (() => Promise<void>)[]>();
   const run = async <T>(variables: Record<string, string>, work: (em: EntityManager) => Promise<T>) => {
     const em = orm.em.fork({ clear: true, useContext: false });
     // `role` is a setting like any other: set_config('role', …, true) is SET LOCAL ROLE in the same round trip.
     em.setSessionContext({ variables });
     const effects: (() => void)[] = [];
-    const result = await em.transactional((tx) => {
+    const finishing: (() => Promise<void>)[] = [];
+    const result = await em.transactional(async (tx) => {
       pendingEffects.set(tx as EntityManager, effects);
-      return work(tx as EntityManager);
+      pendingWork.set(tx as EntityManager, finishing);
+      const value = await work(tx as EntityManager);
+      for (const step of finishing) await step();
+      return value;
     });
     for (const effect of effects) effect();
     return result;
@@ -96,6 +103,11 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     orm,
     tenant: (orgId, work) => run({ role: APP_ROLE, [ORG_SETTING]: orgId }, work),
     system: (work) => run({ role: SYSTEM_ROLE }, work),
+    beforeCommit: (em, step) => {
+      const steps = pendingWork.get(em);
+      if (!steps) throw new Error('beforeCommit needs an entity manager from Store.tenant or Store.system');
+      steps.push(step);
+    },
     afterCommit: (em, effect) => {
       const effects = pendingEffects.get(em);
       if (!effects) throw new Error('afterCommit needs an entity manager from Store.tenant or Store.system');

@@ -15,6 +15,8 @@ export function defineAuditSchema(): void {
       HASH_MISMATCH: { description: 'The row was changed after it was written.' },
       PREVIOUS_HASH_MISMATCH: { description: 'The row does not follow the one before it (reordered or re-linked).' },
       ROW_MISSING_BEFORE: { description: 'One or more rows before this one were removed.' },
+      ROWS_MISSING_AT_END: { description: 'The newest rows were removed: the chain ends before its anchor (firstBrokenSeq is the first missing).' },
+      ANCHOR_MISMATCH: { description: 'The chain anchor does not match the chain or its MAC (it was changed outside the server).' },
     },
   });
 

@@ -7,7 +7,8 @@ import { stringify } from 'csv-stringify/sync';
 import type { Bus } from '../../bus/bus.ts';
 import type { EntityManager, Store } from '../../store/store.ts';
 import { AuditEventEntity, type AuditEvent, type AuditSource } from './audit-event.entity.ts';
-import { chainHash, sortedJson, type ChainedFields } from './chain.ts';
+import { anchorMac, chainHash, sortedJson, type ChainedFields } from './chain.ts';
+import { OrganizationEntity } from '../orgs/organization.entity.ts';
 
 /** Who did it and from where; built from the request by the caller. */
 export interface AuditOrigin {
@@ -35,7 +36,7 @@ export interface AuditFilter {
   to?: Date | null;
 }
 
-export type ChainBreak = 'HASH_MISMATCH' | 'PREVIOUS_HASH_MISMATCH' | 'ROW_MISSING_BEFORE';
+export type ChainBreak = 'HASH_MISMATCH' | 'PREVIOUS_HASH_MISMATCH' | 'ROW_MISSING_BEFORE' | 'ROWS_MISSING_AT_END' | 'ANCHOR_MISMATCH';
 
 export interface ChainVerification {
   ok: boolean;
@@ -116,6 +117,15 @@ export class AuditService {
     );
     const head = { seq: last ? Number(last.seq) : 0, hash: last?.hash ?? null };
     heads.set(orgId, head);
+    // The anchor follows the head once per transaction, just before it commits.
+    this.store.beforeCommit(em, async () => {
+      await em.execute('update organizations set audit_head_seq = ?, audit_head_hash = ?, audit_head_mac = ? where id = ?', [
+        head.seq,
+        head.hash,
+        anchorMac(this.hmacKey, orgId, head.seq, head.hash),
+        orgId,
+      ]);
+    });
     return head;
   }
 
@@ -162,6 +172,15 @@ export class AuditService {
         }
         em.clear();
         if (rows.length < VERIFY_BATCH) {
+          const org = await em.findOneOrFail(OrganizationEntity, { id: orgId });
+          const anchorValid = org.auditHeadMac === anchorMac(this.hmacKey, orgId, org.auditHeadSeq, org.auditHeadHash ?? null);
+          if (checked === 0 && org.auditHeadSeq === 0) return { ok: true, checked, firstBrokenEventId: null, firstBrokenSeq: null, reason: null };
+          if (anchorValid && org.auditHeadSeq > checked) {
+            return { ok: false, checked, firstBrokenEventId: null, firstBrokenSeq: checked + 1, reason: 'ROWS_MISSING_AT_END' };
+          }
+          if (!anchorValid || org.auditHeadSeq !== checked || org.auditHeadHash !== previousHash) {
+            return { ok: false, checked, firstBrokenEventId: null, firstBrokenSeq: org.auditHeadSeq, reason: 'ANCHOR_MISMATCH' };
+          }
           return { ok: true, checked, firstBrokenEventId: null, firstBrokenSeq: null, reason: null };
         }
       }

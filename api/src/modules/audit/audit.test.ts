@@ -58,6 +58,23 @@ describe('audit chain', () => {
     expect(await verify(org)).toMatchObject({ ok: false, checked: 2, firstBrokenEventId: events[3]!.id, reason: 'ROW_MISSING_BEFORE' });
   });
 
+  it('notices rows removed from the end of the chain (ROWS_MISSING_AT_END)', async () => {
+    const { org, events } = await orgWithEvents('Truncated');
+    const last = events.at(-1)!;
+    // The test's own reads are not audited, so the chain ends where the fixture left it.
+    await superuserQuery(t.databaseUrl!, 'delete from audit_events where id = $1', [last.id]);
+    expect(await verify(org)).toMatchObject({ ok: false, checked: events.length - 1, firstBrokenEventId: null, firstBrokenSeq: last.seq, reason: 'ROWS_MISSING_AT_END' });
+  });
+
+  it('notices an anchor rolled back to hide the truncation (ANCHOR_MISMATCH)', async () => {
+    const { org, events } = await orgWithEvents('Reanchored');
+    const [last, previous] = [events.at(-1)!, events.at(-2)!];
+    const [row] = await superuserQuery<{ hash: string }>(t.databaseUrl!, 'select hash from audit_events where id = $1', [previous.id]);
+    await superuserQuery(t.databaseUrl!, 'delete from audit_events where id = $1', [last.id]);
+    await superuserQuery(t.databaseUrl!, 'update organizations set audit_head_seq = $2, audit_head_hash = $3 where id = $1', [org.orgId, previous.seq, row!.hash]);
+    expect(await verify(org)).toMatchObject({ ok: false, reason: 'ANCHOR_MISMATCH' });
+  });
+
   it('names a reordered row', async () => {
     const { org, events } = await orgWithEvents('Reordered');
     const [a, b] = [events[2]!, events[3]!];

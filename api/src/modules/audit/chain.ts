@@ -75,3 +75,8 @@ function sortKeys(value: unknown): unknown {
   }
   return value;
 }
+
+/** The MAC of a chain anchor (organization, last seq, last hash): forging a shorter chain needs the key. */
+export function anchorMac(key: Buffer, organizationId: string, seq: number, hash: string | null): string {
+  return createHmac('sha256', key).update(`accessflow-audit-anchor-v1\0${organizationId}\0${seq}\0${hash ?? ''}`, 'utf8').digest('hex');
+}

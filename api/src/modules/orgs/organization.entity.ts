@@ -13,6 +13,13 @@ export const OrganizationEntity = defineEntity({
     maxDatasources: p.integer().default(0),
     maxUsers: p.integer().default(0),
     maxQueriesPerDay: p.integer().default(0),
+    /**
+     * The audit chain's anchor: its last seq and hash, and an HMAC over both, written with every append. Rows
+     * removed from the end of the chain leave the anchor ahead of them, which `verifyAuditChain` reports.
+     */
+    auditHeadSeq: p.bigint('number').default(0),
+    auditHeadHash: p.string().length(64).nullable(),
+    auditHeadMac: p.string().length(64).nullable(),
     createdAt: createdAtColumn(),
     updatedAt: updatedAtColumn(),
   },
