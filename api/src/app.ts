@@ -45,6 +45,12 @@ export async function buildApp(config: Config, log: Logger = createLogger(config
 
   let server: Server | undefined;
   let wss: WebSocketServer | undefined;
+  let sweep: NodeJS.Timeout | undefined;
+  const recoverAbandoned = () =>
+    services.queryRequests.recoverAbandoned().then(
+      (count) => count > 0 && log.warn({ count }, 'marked requests abandoned by a stopped server as FAILED'),
+      (error: unknown) => log.error({ err: error }, 'sweep for abandoned requests failed'),
+    );
 
   return {
     services,
@@ -85,11 +91,14 @@ export async function buildApp(config: Config, log: Logger = createLogger(config
         server!.once('error', reject);
         server!.listen(config.port, config.host, () => resolve());
       });
+      await recoverAbandoned();
+      sweep = setInterval(() => void recoverAbandoned(), ABANDONED_SWEEP_MS).unref();
       const { port } = server.address() as AddressInfo;
       const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
       return `http://${host}:${port}`;
     },
     async stop() {
+      clearInterval(sweep);
       for (const client of wss?.clients ?? []) client.terminate();
       await new Promise<void>((resolve) => (wss ? wss.close(() => resolve()) : resolve()));
       await new Promise<void>((resolve) => {
@@ -102,6 +111,9 @@ export async function buildApp(config: Config, log: Logger = createLogger(config
     },
   };
 }
+
+/** How often a running server looks for requests left EXECUTING by a server that stopped. */
+const ABANDONED_SWEEP_MS = 60_000;
 
 async function readiness(services: Services): Promise<Response> {
   try {

@@ -133,3 +133,23 @@ it('streams status changes of a request to its submitter', async () => {
   await reader.cancel();
   expect(statuses).toEqual(['APPROVED', 'EXECUTING', 'EXECUTED']);
 });
+
+it('fails a request left EXECUTING by a server that stopped, once, with an audit event', async () => {
+  current = pgId;
+  const submitted = (await submit("update notes set body = 'c' where id = 1", analyst)).data!;
+  await decide(submitted.id, 'APPROVE', reviewer);
+  // As if the server had claimed it and died: EXECUTING, last touched long ago.
+  await superuserQuery(t.databaseUrl!, `update query_requests set status = 'EXECUTING', updated_at = now() - interval '1 hour' where id = $1`, [submitted.id]);
+  const sweeps = await Promise.all([t.app.services.queryRequests.recoverAbandoned(), t.app.services.queryRequests.recoverAbandoned()]);
+  expect(sweeps.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(1);
+  const [row] = await superuserQuery<{ status: string; error: string }>(t.databaseUrl!, 'select status, error from query_requests where id = $1', [submitted.id]);
+  expect(row).toMatchObject({ status: 'FAILED', error: expect.stringMatching(/stopped before it finished/) });
+  const events = await superuserQuery<{ n: string }>(t.databaseUrl!, `select count(*) as n from audit_events where target_id = $1 and action = 'QUERY_FAILED' and source = 'SYSTEM'`, [submitted.id]);
+  expect(Number(events[0]!.n)).toBe(1);
+  // A run still within its statement timeout is left alone.
+  const fresh = (await submit("update notes set body = 'd' where id = 1", analyst)).data!;
+  await decide(fresh.id, 'APPROVE', reviewer);
+  await superuserQuery(t.databaseUrl!, `update query_requests set status = 'EXECUTING' where id = $1`, [fresh.id]);
+  await t.app.services.queryRequests.recoverAbandoned();
+  expect(await superuserQuery(t.databaseUrl!, 'select status from query_requests where id = $1', [fresh.id])).toEqual([{ status: 'EXECUTING' }]);
+});

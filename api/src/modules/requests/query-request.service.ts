@@ -71,6 +71,9 @@ const FULL_ACCESS: EffectiveAccess = {
 
 const OPEN: readonly QueryStatus[] = ['PENDING_AI', 'PENDING_REVIEW', 'APPROVED'];
 
+/** Beyond a datasource's statement timeout, how long a run may still be finishing (engine watchdog, network). */
+const ABANDONED_MARGIN_SECONDS = 120;
+
 /** A request moved to EXECUTING, with what its run needs, read in the claiming transaction. */
 interface Claim {
   request: QueryRequest;
@@ -397,6 +400,37 @@ export class QueryRequestService {
     });
     this.publish(finished);
     return finished;
+  }
+
+  /**
+   * Requests left EXECUTING by a server that stopped mid-run become FAILED. A live run always ends within its
+   * statement timeout plus the engine's grace, so a run older than that (plus a margin) has no one to finish it;
+   * the condition is re-checked under the row lock, so replicas sweeping at once fail each request once.
+   */
+  async recoverAbandoned(): Promise<number> {
+    const abandoned = await this.store.system((em) =>
+      em.execute<{ id: string; organization_id: string }[]>(
+        `select r.id, r.organization_id from query_requests r join datasources d on d.id = r.datasource_id
+          where r.status = 'EXECUTING' and r.updated_at < now() - (d.statement_timeout_seconds + ?) * interval '1 second'`,
+        [ABANDONED_MARGIN_SECONDS],
+      ),
+    );
+    for (const { id, organization_id: orgId } of abandoned) {
+      await this.store.tenant(orgId, async (em) => {
+        const request = await em.findOne(QueryRequestEntity, { id, status: 'EXECUTING' }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+        if (!request) return;
+        request.status = 'FAILED';
+        request.error = 'the server running this request stopped before it finished; whether the statement took effect is unknown';
+        await this.audit.append(em, orgId, { actorId: null, actorType: 'SYSTEM', ipAddress: null, userAgent: null, source: 'SYSTEM' }, {
+          action: 'QUERY_FAILED',
+          targetType: 'QueryRequest',
+          targetId: id,
+          metadata: { error: request.error, recovered: true },
+        });
+        this.store.afterCommit(em, () => this.publish(request));
+      });
+    }
+    return abandoned.length;
   }
 
   mayView(actor: Actor, request: QueryRequest): boolean {
