@@ -71,3 +71,12 @@ export class ConnectionFailedError extends DomainError {
     this.kind = kind;
   }
 }
+
+/** Too many attempts; try again after `retryAfterSeconds`. */
+export class RateLimitedError extends DomainError {
+  readonly retryAfterSeconds: number;
+  constructor(message: string, retryAfterSeconds: number) {
+    super('RATE_LIMITED', message, { retryAfterSeconds });
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}

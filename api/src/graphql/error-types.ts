@@ -1,6 +1,7 @@
 /** The one place domain errors become GraphQL types: an `Error` interface and one object type per class. */
 import {
   ConflictError,
+  RateLimitedError,
   ConnectionFailedError,
   DomainError,
   ForbiddenError,
@@ -65,6 +66,13 @@ export function defineErrorTypes(): void {
     interfaces: [ErrorInterface],
     isTypeOf: (value) => value instanceof QueryRejectedError,
     fields: (t) => ({ reason: t.exposeString('reason') }),
+  });
+  builder.objectType(RateLimitedError, {
+    name: 'RateLimited',
+    description: 'Too many attempts; try again after retryAfterSeconds.',
+    interfaces: [ErrorInterface],
+    isTypeOf: (value) => value instanceof RateLimitedError,
+    fields: (t) => ({ retryAfterSeconds: t.exposeInt('retryAfterSeconds') }),
   });
   builder.objectType(QuotaExceededError, {
     name: 'QuotaExceeded',

@@ -8,6 +8,7 @@ import { ForbiddenError, UnauthenticatedError, ValidationError } from '../../err
 import type { Actor, Origin } from '../../graphql/context.ts';
 import type { EntityManager, Store } from '../../store/store.ts';
 import { auditOriginOf, type AuditService } from '../audit/audit.service.ts';
+import { AuditedService } from '../audit/audited-service.ts';
 import {
   API_KEY_PREFIX,
   DUMMY_PASSWORD_HASH,
@@ -18,6 +19,7 @@ import {
   verifyPassword,
 } from './credentials.ts';
 import type { Role } from './permissions.ts';
+import { LoginThrottle } from './login-throttle.ts';
 import { SessionEntity } from './session.entity.ts';
 import { UserEntity, type User, type UserKind } from './user.entity.ts';
 
@@ -47,15 +49,13 @@ const PRINCIPAL_COLUMNS = `u.id as user_id, u.organization_id as org_id, u.email
 /** API keys note their last use at most once a minute, so authentication stays read-mostly. */
 const LAST_USED_RESOLUTION_MS = 60_000;
 
-export class AuthService {
-  private readonly store: Store;
-  private readonly audit: AuditService;
+export class AuthService extends AuditedService {
   private readonly signingKey: Buffer;
   private readonly config: Pick<Config, 'accessTokenTtlSeconds' | 'refreshTokenTtlSeconds'>;
+  private readonly throttle = new LoginThrottle();
 
   constructor(store: Store, audit: AuditService, signingKey: Buffer, config: Pick<Config, 'accessTokenTtlSeconds' | 'refreshTokenTtlSeconds'>) {
-    this.store = store;
-    this.audit = audit;
+    super(store, audit);
     this.signingKey = signingKey;
     this.config = config;
   }
@@ -107,11 +107,12 @@ export class AuthService {
   }
 
   async login(email: string, password: string, origin: Origin): Promise<SessionTokens> {
-    const user = await this.store.system((em) =>
-      em.findOne(UserEntity, { email: email.trim().toLowerCase(), kind: 'HUMAN' }),
-    );
+    const normalized = email.trim().toLowerCase();
+    await this.throttle.assertAllowed(normalized, origin.ipAddress);
+    const user = await this.store.system((em) => em.findOne(UserEntity, { email: normalized, kind: 'HUMAN' }));
     const valid = await verifyPassword(user?.passwordHash ?? DUMMY_PASSWORD_HASH, password);
     if (!user || !user.passwordHash || !valid) {
+      await this.throttle.failed(normalized, origin.ipAddress);
       if (user) {
         await this.store.tenant(user.organizationId, (em) =>
           this.audit.append(em, user.organizationId, auditOriginOf(null, origin), {
@@ -125,6 +126,7 @@ export class AuthService {
     }
     if (!user.active) throw new ForbiddenError('this account is deactivated');
     await this.assertOrgEnabled(user.organizationId);
+    await this.throttle.succeeded(normalized);
     return this.store.tenant(user.organizationId, (em) => this.startSession(em, user, origin));
   }
 

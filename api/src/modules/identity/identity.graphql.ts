@@ -1,6 +1,6 @@
 /** GraphQL for people, service accounts, sessions and API keys. */
 import { z } from 'zod';
-import { UnauthenticatedError } from '../../errors.ts';
+import { RateLimitedError, UnauthenticatedError } from '../../errors.ts';
 import { builder, publicField, requires } from '../../graphql/builder.ts';
 import { actorOf, offsetPage } from '../../graphql/helpers.ts';
 import { OrganizationRef } from '../orgs/organization.graphql.ts';
@@ -170,7 +170,7 @@ export function defineIdentitySchema(): void {
     login: t.field({
       type: AuthPayloadRef,
       ...publicField(),
-      errors: { types: [UnauthenticatedError] },
+      errors: { types: [UnauthenticatedError, RateLimitedError] },
       args: { input: t.arg({ type: LoginInput, required: true }) },
       resolve: (_root, { input }, ctx) => ctx.services.auth.login(input.email, input.password, ctx.origin),
     }),

@@ -12,6 +12,7 @@ import {
   type Org,
   type TestApp,
 } from '../../../test/harness.ts';
+import { MAX_FAILURES_PER_EMAIL } from './login-throttle.ts';
 
 let t: TestApp;
 let org: Org;
@@ -35,6 +36,20 @@ describe('sign-in and sessions', () => {
     const failed = ok(await t.gql<{ auditEvents: { edges: { node: { targetId: string } }[] } }>(
       '{ auditEvents(filter: { action: "USER_LOGIN_FAILED" }) { edges { node { targetId } } } }', undefined, org.admin));
     expect(failed.auditEvents.edges.map((e) => e.node.targetId)).toEqual([org.admin.id]);
+  });
+
+  it('locks an e-mail out after repeated failures, even for the right password, and leaves others alone', async () => {
+    await createUserWithKey(t, org.admin, 'ANALYST', 'target@acme.test');
+    for (let i = 0; i < MAX_FAILURES_PER_EMAIL; i++) {
+      const attempt = ok(await t.gql<{ login: { __typename: string } }>(LOGIN, { input: { email: 'target@acme.test', password: `guess ${i} guess guess` } }));
+      expect(attempt.login.__typename).toBe('Unauthenticated');
+    }
+    const locked = ok(await t.gql<{ login: { __typename: string; retryAfterSeconds: number } }>(
+      `mutation($input: LoginInput!) { login(input: $input) { __typename ... on RateLimited { retryAfterSeconds } } }`,
+      { input: { email: 'Target@acme.test', password: PASSWORD } }));
+    expect(locked.login.__typename).toBe('RateLimited');
+    expect(locked.login.retryAfterSeconds).toBeGreaterThan(0);
+    ok(await t.gql('{ me { id } }', undefined, await login(t, 'admin@acme.test')));
   });
 
   it('signs in case-insensitively by e-mail; stores only a password hash', async () => {
