@@ -10,7 +10,7 @@ import { flushOrConflict, type EntityManager, type Store } from '../../store/sto
 import { auditOriginOf, type AuditService } from '../audit/audit.service.ts';
 import { AuditedService } from '../audit/audited-service.ts';
 import { GrantEntity } from '../grants/grant.entity.ts';
-import { GroupMembershipEntity } from '../groups/user-group.entity.ts';
+import { groupIdsOf } from '../groups/memberships.ts';
 import { roleHas } from '../identity/permissions.ts';
 import { OrganizationEntity } from '../orgs/organization.entity.ts';
 import { assertWithinQuota } from '../orgs/quota.ts';
@@ -102,7 +102,7 @@ export class DatasourceService extends AuditedService {
   /** Admins and datasource managers see every datasource; everyone else those they hold a live grant on. */
   private async visibleTo(em: EntityManager, actor: Actor): Promise<{ id?: { $in: string[] } }> {
     if (actor.role === 'ADMIN' || roleHas(actor.role, 'DATASOURCES_MANAGE')) return {};
-    const groupIds = (await em.find(GroupMembershipEntity, { userId: actor.userId }, { fields: ['groupId'] })).map((m) => m.groupId);
+    const groupIds = await groupIdsOf(em, actor.userId);
     const grants = await em.find(
       GrantEntity,
       { $and: [{ $or: [{ userId: actor.userId }, ...(groupIds.length ? [{ groupId: { $in: groupIds } }] : [])] }, { $or: [{ expiresAt: null }, { expiresAt: { $gt: new Date() } }] }] },

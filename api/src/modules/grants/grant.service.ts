@@ -5,7 +5,7 @@ import { flushOrConflict, type EntityManager } from '../../store/store.ts';
 import { auditOriginOf } from '../audit/audit.service.ts';
 import { AuditedService } from '../audit/audited-service.ts';
 import { DatasourceEntity } from '../datasources/datasource.entity.ts';
-import { GroupMembershipEntity, UserGroupEntity } from '../groups/user-group.entity.ts';
+import { UserGroupEntity } from '../groups/user-group.entity.ts';
 import { UserEntity } from '../identity/user.entity.ts';
 import { combineGrants, type EffectiveAccess } from './access.ts';
 import { GrantEntity, type Grant } from './grant.entity.ts';
@@ -90,12 +90,10 @@ export class GrantService extends AuditedService {
   }
 
   /** The union of the live grants of `userId` and their groups on `datasourceId`, inside the caller's transaction. */
-  async effectiveAccess(em: EntityManager, userId: string, datasourceId: string): Promise<EffectiveAccess> {
-    const memberships = await em.find(GroupMembershipEntity, { userId }, { fields: ['groupId'] });
-    const groupIds = memberships.map((m) => m.groupId);
+  async effectiveAccess(em: EntityManager, userId: string, groupIds: readonly string[], datasourceId: string): Promise<EffectiveAccess> {
     const grants = await em.find(GrantEntity, {
       datasourceId,
-      $or: [{ userId }, ...(groupIds.length ? [{ groupId: { $in: groupIds } }] : [])],
+      $or: [{ userId }, ...(groupIds.length ? [{ groupId: { $in: [...groupIds] } }] : [])],
     });
     return combineGrants(grants);
   }

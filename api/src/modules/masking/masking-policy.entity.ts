@@ -4,8 +4,8 @@ import { TENANT_TABLE } from '../../store/tenancy.ts';
 import { DatasourceEntity } from '../datasources/datasource.entity.ts';
 import type { Role } from '../identity/permissions.ts';
 import { organizationIdColumn } from '../orgs/organization.entity.ts';
+import { MASKING_STRATEGIES } from './strategies.ts';
 
-export const MASKING_STRATEGIES = ['FULL', 'PARTIAL', 'HASH', 'EMAIL', 'FORMAT_PRESERVING'] as const;
 
 /**
  * How one column of a datasource is shown (FEATURES C7). Everyone sees the masked value except the roles,

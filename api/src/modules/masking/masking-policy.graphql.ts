@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { builder, requires } from '../../graphql/builder.ts';
 import { actorOf, offsetPage } from '../../graphql/helpers.ts';
 import { ROLES } from '../identity/permissions.ts';
-import { MASKING_STRATEGIES, type MaskingPolicy } from './masking-policy.entity.ts';
+import type { MaskingPolicy } from './masking-policy.entity.ts';
+import { MASKING_STRATEGIES } from './strategies.ts';
 
 export const MaskingPolicyRef = builder.objectRef<MaskingPolicy>('MaskingPolicy');
 

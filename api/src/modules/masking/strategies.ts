@@ -18,7 +18,8 @@
  */
 import { createHmac, createSecretKey } from 'node:crypto';
 
-export type MaskingStrategy = 'FULL' | 'PARTIAL' | 'HASH' | 'EMAIL' | 'FORMAT_PRESERVING';
+export const MASKING_STRATEGIES = ['FULL', 'PARTIAL', 'HASH', 'EMAIL', 'FORMAT_PRESERVING'] as const;
+export type MaskingStrategy = (typeof MASKING_STRATEGIES)[number];
 
 /** Masks one cell. `null`/`undefined` → `null`; everything else → a masked string. */
 export type ValueMasker = (value: unknown) => string | null;

@@ -17,7 +17,7 @@ import { DatasourceEntity, type Datasource } from '../datasources/datasource.ent
 import type { DatasourceService } from '../datasources/datasource.service.ts';
 import { tableAllowed, type EffectiveAccess } from '../grants/access.ts';
 import type { GrantService } from '../grants/grant.service.ts';
-import { GroupMembershipEntity } from '../groups/user-group.entity.ts';
+import { groupIdsOf } from '../groups/memberships.ts';
 import { roleHas, type Permission } from '../identity/permissions.ts';
 import { OrganizationEntity } from '../orgs/organization.entity.ts';
 import { assertWithinQuota } from '../orgs/quota.ts';
@@ -78,7 +78,10 @@ const ABANDONED_MARGIN_SECONDS = 120;
 interface Claim {
   request: QueryRequest;
   datasource: Datasource;
+  /** The statement as classified when it was claimed; the run executes exactly this. */
+  classification: Classification;
   access: EffectiveAccess;
+  groupIds: readonly string[];
   policies: MaskingPolicy[];
   predicates: RowPredicate[];
 }
@@ -148,7 +151,7 @@ export class QueryRequestService {
         { status: 'PENDING_REVIEW', submittedById: { $ne: actor.userId } },
         { orderBy: { createdAt: 'asc', id: 'asc' } },
       );
-      const groupIds = await groupsOf(em, actor.userId);
+      const groupIds = await groupIdsOf(em, actor.userId);
       const decided = await em.find(ReviewDecisionEntity, { reviewerId: actor.userId, requestId: { $in: pending.map((r) => r.id) } });
       return pending
         .filter((r) => eligible(actor, groupIds, stageApprovers(r)) && !decided.some((d) => d.requestId === r.id && d.stage === r.currentStage))
@@ -179,10 +182,11 @@ export class QueryRequestService {
         const since = new Date(Date.now() - 86_400_000);
         assertWithinQuota('maxQueriesPerDay', org.maxQueriesPerDay, await em.count(QueryRequestEntity, { createdAt: { $gte: since } }));
       }
-      const access = await this.accessOf(em, actor, datasource.id);
+      const groupIds = await groupIdsOf(em, actor.userId);
+      const access = await this.accessOf(em, actor, groupIds, datasource.id);
       assertAllowed(access, classification, datasource);
       // A statement row security cannot filter is refused now, not after a reviewer has approved it.
-      const predicates = await this.rowSecurity.predicatesFor(em, datasource.id, actor.userId);
+      const predicates = await this.rowSecurity.predicatesFor(em, datasource.id, actor.userId, groupIds);
       await filtered(datasource, classification, input.query, predicates);
       const plan = await planOf(em, datasource);
       const risk = analyzeRisk(classification, input.query, access, await this.classificationTags.classifiedOf(em, datasource.id));
@@ -232,7 +236,7 @@ export class QueryRequestService {
         metadata: { decision: { verdict: routing.status, reason: routing.reason, decidedBy: 'REVIEW_PLAN', plan: plan.name, grantIds: access.grantIds } },
       });
       const runNow = input.execute === true && request.status === 'APPROVED' && !request.scheduledFor;
-      return { request, claim: runNow ? await this.claim(em, actor, origin, request, datasource, access, predicates) : null };
+      return { request, claim: runNow ? await this.claim(em, actor, origin, { request, datasource, classification, access, groupIds, predicates }) : null };
     }).catch(async (error: unknown) => {
       if (error instanceof ConflictError && input.clientRequestId) {
         const existing = await this.findByClientId(actor, input.clientRequestId);
@@ -254,7 +258,7 @@ export class QueryRequestService {
       if (request.submittedById === actor.userId) throw new ForbiddenError('nobody approves their own request');
       if (request.status !== 'PENDING_REVIEW') throw new ConflictError(`the request is ${request.status}, not waiting for review`);
       const approvers = stageApprovers(request);
-      if (!eligible(actor, await groupsOf(em, actor.userId), approvers)) {
+      if (!eligible(actor, await groupIdsOf(em, actor.userId), approvers)) {
         throw new ForbiddenError(`you are not an approver of stage ${request.currentStage} of this request`);
       }
       if (await em.count(ReviewDecisionEntity, { requestId: request.id, reviewerId: actor.userId, stage: request.currentStage })) {
@@ -324,36 +328,30 @@ export class QueryRequestService {
       if (request.scheduledFor && request.scheduledFor > new Date()) throw new ConflictError(`the request is scheduled for ${request.scheduledFor.toISOString()}`);
       const datasource = await em.findOne(DatasourceEntity, { id: request.datasourceId });
       if (!datasource) throw new NotFoundError('Datasource', request.datasourceId);
-      const access = await this.accessOf(em, actor, datasource.id);
-      return this.claim(em, actor, origin, request, datasource, access, await this.rowSecurity.predicatesFor(em, datasource.id, actor.userId));
+      const classification = await classify(datasource.dbType, request.sqlText);
+      const groupIds = await groupIdsOf(em, actor.userId);
+      const access = await this.accessOf(em, actor, groupIds, datasource.id);
+      const predicates = await this.rowSecurity.predicatesFor(em, datasource.id, actor.userId, groupIds);
+      return this.claim(em, actor, origin, { request, datasource, classification, access, groupIds, predicates });
     });
     return this.run(actor, origin, claim);
   }
 
   /** APPROVED → EXECUTING inside the caller's transaction (the row is new or locked), with what the run needs. */
-  private async claim(
-    em: EntityManager,
-    actor: Actor,
-    origin: Origin,
-    request: QueryRequest,
-    datasource: Datasource,
-    access: EffectiveAccess,
-    predicates: RowPredicate[],
-  ): Promise<Claim> {
+  private async claim(em: EntityManager, actor: Actor, origin: Origin, read: Omit<Claim, 'policies'>): Promise<Claim> {
+    const { request, datasource, groupIds } = read;
     request.status = 'EXECUTING';
-    const viewer = { userId: actor.userId, role: actor.role, groupIds: await groupsOf(em, actor.userId) };
-    const policies = await this.masking.policiesFor(em, datasource.id, viewer);
+    const policies = await this.masking.policiesFor(em, datasource.id, { userId: actor.userId, role: actor.role, groupIds });
     await this.audit.append(em, actor.orgId, auditOriginOf(actor, origin), { action: 'QUERY_EXECUTION_STARTED', targetType: 'QueryRequest', targetId: request.id });
     this.store.afterCommit(em, () => this.publish(request));
-    return { request, datasource, access, policies, predicates };
+    return { ...read, policies };
   }
 
   /** Runs a claimed request on its engine, then records EXECUTED (masked result) or FAILED (the database's error). */
-  private async run(actor: Actor, origin: Origin, { request, datasource, access, policies, predicates }: Claim): Promise<QueryRequest> {
+  private async run(actor: Actor, origin: Origin, { request, datasource, classification, access, policies, predicates }: Claim): Promise<QueryRequest> {
     const id = request.id;
     let outcome: { result: ExecutionResult; classification: Classification; rowSecurityPolicyIds: string[] } | { error: string };
     try {
-      const classification = await classify(datasource.dbType, request.sqlText);
       const rewritten = await filtered(datasource, classification, request.sqlText, predicates);
       const maxRows = Math.min(access.maxRows ?? datasource.maxRowsPerQuery, datasource.maxRowsPerQuery);
       const result = await engineFor(datasource.dbType).execute(datasource.id, this.datasources.connectionSpec(datasource), {
@@ -448,8 +446,8 @@ export class QueryRequestService {
   }
 
   /** Admins pass the per-datasource check for ordinary submissions (as in the seed); everyone else needs grants. */
-  private async accessOf(em: EntityManager, actor: Actor, datasourceId: string): Promise<EffectiveAccess> {
-    return actor.role === 'ADMIN' ? FULL_ACCESS : this.grants.effectiveAccess(em, actor.userId, datasourceId);
+  private async accessOf(em: EntityManager, actor: Actor, groupIds: readonly string[], datasourceId: string): Promise<EffectiveAccess> {
+    return actor.role === 'ADMIN' ? FULL_ACCESS : this.grants.effectiveAccess(em, actor.userId, groupIds, datasourceId);
   }
 
   private publish(request: QueryRequest): void {
@@ -530,9 +528,5 @@ function eligible(actor: Actor, groupIds: readonly string[], approvers: Approver
   if (!roleHas(actor.role, 'QUERY_REVIEW')) return false;
   if (approvers.length === 0) return true;
   return approvers.some((a) => a.role === actor.role || a.userId === actor.userId || (a.groupId !== null && groupIds.includes(a.groupId)));
-}
-
-async function groupsOf(em: EntityManager, userId: string): Promise<string[]> {
-  return (await em.find(GroupMembershipEntity, { userId }, { fields: ['groupId'] })).map((m) => m.groupId);
 }
 

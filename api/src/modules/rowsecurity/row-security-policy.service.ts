@@ -8,7 +8,7 @@ import { flushOrConflict, type EntityManager } from '../../store/store.ts';
 import { auditOriginOf } from '../audit/audit.service.ts';
 import { AuditedService } from '../audit/audited-service.ts';
 import { DatasourceEntity } from '../datasources/datasource.entity.ts';
-import { GroupMembershipEntity, UserGroupEntity } from '../groups/user-group.entity.ts';
+import { UserGroupEntity } from '../groups/user-group.entity.ts';
 import type { Role } from '../identity/permissions.ts';
 import { UserEntity } from '../identity/user.entity.ts';
 import type { RowPredicate } from './rewrite.ts';
@@ -95,12 +95,11 @@ export class RowSecurityPolicyService extends AuditedService {
   }
 
   /** The enabled predicates of a datasource that apply to `userId`, with variables resolved (unresolved → null). */
-  async predicatesFor(em: EntityManager, datasourceId: string, userId: string): Promise<RowPredicate[]> {
+  async predicatesFor(em: EntityManager, datasourceId: string, userId: string, groupIds: readonly string[]): Promise<RowPredicate[]> {
     const policies = await em.find(RowSecurityPolicyEntity, { datasourceId, enabled: true });
     if (policies.length === 0) return [];
     const user = await em.findOneOrFail(UserEntity, { id: userId });
-    const groupIds = (await em.find(GroupMembershipEntity, { userId }, { fields: ['groupId'] })).map((m) => m.groupId);
-    const groupNames = groupIds.length ? (await em.find(UserGroupEntity, { id: { $in: groupIds } }, { fields: ['name'] })).map((g) => g.name) : [];
+    const groupNames = groupIds.length ? (await em.find(UserGroupEntity, { id: { $in: [...groupIds] } }, { fields: ['name'] })).map((g) => g.name) : [];
     const variables: Record<string, string[]> = {
       'user.id': [user.id],
       'user.email': [user.email],
