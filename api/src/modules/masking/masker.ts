@@ -30,6 +30,14 @@ export function normalizeColumnRef(ref: string): string {
     .toLowerCase();
 }
 
+/** Whether a column ref may name a column of one of `tables` (a bare `column` ref may name any). */
+export function columnRefTouches(ref: string, tables: readonly { name: string }[]): boolean {
+  const parts = normalizeColumnRef(ref).split('.');
+  if (parts.length === 1) return true;
+  const table = parts.at(-2)!;
+  return tables.some((t) => t.name.toLowerCase() === table);
+}
+
 /** The refs a result column answers to, most specific first: `schema.table.column`, `table.column`, `column`. */
 function refsOf(column: ResultColumnSource): string[] {
   const name = normalizeColumnRef(column.name);

@@ -7,7 +7,7 @@
 import type { ExecutionResult } from '../../engines/engine.ts';
 import type { Classification } from '../../engines/sql/classification.ts';
 import type { EffectiveAccess } from '../grants/access.ts';
-import { applyMasking, normalizeColumnRef, planMasking, type MaskRule, type ResultColumnSource } from '../masking/masker.ts';
+import { applyMasking, columnRefTouches, planMasking, type MaskRule, type ResultColumnSource } from '../masking/masker.ts';
 import type { MaskingPolicy } from '../masking/masking-policy.entity.ts';
 
 export interface MaskedRows {
@@ -33,12 +33,7 @@ export function maskResult(
   if (rules.length === 0) return { rows: result.rows, appliedPolicyIds: [], maskedColumns: [] };
 
   const tables = classification.tables;
-  const ruleTouchesQuery = rules.some((rule) => {
-    const parts = normalizeColumnRef(rule.columnRef).split('.');
-    if (parts.length === 1) return true;
-    const table = parts.at(-2)!;
-    return tables.some((t) => t.name.toLowerCase() === table);
-  });
+  const ruleTouchesQuery = rules.some((rule) => columnRefTouches(rule.columnRef, tables));
 
   const plan = result.columns.map((column) => {
     if (column.source === null) return ruleTouchesQuery ? DERIVED : null;

@@ -2,14 +2,11 @@
 import type { Classification } from '../../engines/sql/classification.ts';
 import type { Classified } from '../classification/classification-tag.service.ts';
 import type { EffectiveAccess } from '../grants/access.ts';
+import { columnRefTouches } from '../masking/masker.ts';
 import { analyzeWithRules, type RiskAnalysis } from '../risk/rule-analyzer.ts';
 
 export function analyzeRisk(classification: Classification, sql: string, access: EffectiveAccess, classified: Classified): RiskAnalysis {
-  const tables = new Set(classification.tables.map((t) => t.name.toLowerCase()));
-  const restrictedColumnsTouched = [...access.restrictedColumns].filter((ref) => {
-    const parts = ref.split('.');
-    return parts.length === 1 || tables.has(parts.at(-2)!);
-  });
+  const restrictedColumnsTouched = [...access.restrictedColumns].filter((ref) => columnRefTouches(ref, classification.tables));
   return analyzeWithRules(classification, {
     sql,
     classifiedTables: classified.tables,
