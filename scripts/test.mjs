@@ -5,8 +5,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { workspacesWith } from './workspaces.mjs';
 
-const WORKSPACES_WITH_TESTS = ['api'];
+const WORKSPACES_WITH_TESTS = workspacesWith('vitest.config.ts');
 
 const reportDir = mkdtempSync(join(tmpdir(), 'accessflow-test-report-'));
 const totals = { passed: 0, failed: 0, skipped: 0 };
