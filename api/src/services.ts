@@ -14,6 +14,7 @@ import { UserService } from './modules/identity/user.service.ts';
 import { MaskingPolicyService } from './modules/masking/masking-policy.service.ts';
 import { OrganizationService } from './modules/orgs/organization.service.ts';
 import { QueryRequestService } from './modules/requests/query-request.service.ts';
+import { SqlAnalysisService } from './modules/requests/sql-analysis.service.ts';
 import { ReviewPlanService } from './modules/review/review-plan.service.ts';
 import { RowSecurityPolicyService } from './modules/rowsecurity/row-security-policy.service.ts';
 import type { Store } from './store/store.ts';
@@ -34,6 +35,7 @@ export interface Services {
   grants: GrantService;
   maskingPolicies: MaskingPolicyService;
   queryRequests: QueryRequestService;
+  sqlAnalysis: SqlAnalysisService;
   rowSecurity: RowSecurityPolicyService;
   classificationTags: ClassificationTagService;
 }
@@ -64,6 +66,7 @@ export function createServices(deps: { config: Config; log: Logger; store: Store
     grants,
     maskingPolicies,
     queryRequests: new QueryRequestService({ store, audit, bus, datasources, grants, masking: maskingPolicies, rowSecurity, classificationTags, maskingKey: keys.maskingHash }),
+    sqlAnalysis: new SqlAnalysisService({ store, grants, classificationTags }),
     rowSecurity,
     classificationTags,
   };

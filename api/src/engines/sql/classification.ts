@@ -50,6 +50,17 @@ export interface Classification {
   readOnly: boolean;
 }
 
+/** One statement of a script, for reviewing a file statement by statement (never for execution). */
+export interface ScriptStatement {
+  /** Character offsets in the script: of its first token (leading comments skipped), and of its end (no semicolon). */
+  start: number;
+  end: number;
+  /** The statement with any leading comments (a MySQL executable comment among them must still be seen). */
+  text: string;
+  /** BEGIN / START TRANSACTION / COMMIT / ROLLBACK / SAVEPOINT …: not a statement to review on its own. */
+  transactionControl: boolean;
+}
+
 export type RejectionReason =
   | 'EMPTY'
   | 'PARSE_ERROR'

@@ -23,6 +23,7 @@ import {
   TableSet,
   type Classification,
   type QueryType,
+  type ScriptStatement,
   type StatementInfo,
 } from './classification.ts';
 import { isDeniedFunction, MYSQL_SAFE_FUNCTIONS } from './functions.ts';
@@ -517,6 +518,31 @@ function checkBackslashAmbiguity(sql: string, primary: ReturnType<typeof lexMysq
         '(a backslash before a quote); double the quote instead',
     );
   }
+}
+
+/**
+ * Splits a MySQL/MariaDB script into its statements with the same lexer the classifier trusts; a script the lexer
+ * refuses is one piece (classifying it then reports why).
+ */
+export function splitMysql(sql: string): ScriptStatement[] {
+  const lexed = lexMysql(sql, true);
+  // An executable comment lexes as a comment: the split stands, and classifying its statement refuses it.
+  if (lexed.error !== null) {
+    return /\S/.test(sql) ? [{ start: 0, end: sql.length, text: sql.trim(), transactionControl: false }] : [];
+  }
+  const firstToken = (from: number, to: number): number => {
+    for (const region of lexed.regions) {
+      if (region.end <= from || region.start >= to || region.kind === 'comment') continue;
+      const at = Math.max(region.start, from);
+      const offset = region.kind === 'code' ? sql.slice(at, region.end).search(/\S/) : 0;
+      if (offset >= 0) return at + offset;
+    }
+    return from;
+  };
+  return splitStatements(sql, lexed.regions).map((piece) => {
+    const trimmedEnd = piece.start + sql.slice(piece.start, piece.end).trimEnd().length;
+    return { start: firstToken(piece.start, piece.end), end: trimmedEnd, text: piece.text, transactionControl: transactionWord(tokenize(piece.parserText)) !== null };
+  });
 }
 
 /** Classifies one MySQL or MariaDB submission, or throws SqlRejected. */

@@ -14,6 +14,7 @@ import {
   TableSet,
   type Classification,
   type QueryType,
+  type ScriptStatement,
   type StatementInfo,
   type TableRef,
 } from './classification.ts';
@@ -495,6 +496,55 @@ function transactionKind(stmt: unknown): { kind: string; chain: boolean } | null
   const node = unwrap(stmt);
   if (node?.[0] !== 'TransactionStmt') return null;
   return { kind: str(node[1].kind) ?? '', chain: node[1].chain === true };
+}
+
+/**
+ * Splits a PostgreSQL script into its statements with the real parser; a script that does not parse is one piece
+ * (classifying it then reports the parser's message).
+ */
+export async function splitPostgres(sql: string): Promise<ScriptStatement[]> {
+  await load();
+  let parsed: unknown;
+  try {
+    parsed = parseSync(sql);
+  } catch {
+    return /\S/.test(sql) ? [{ start: 0, end: sql.length, text: sql.trim(), transactionControl: false }] : [];
+  }
+  const bytes = Buffer.from(sql, 'utf8');
+  // Locations are byte offsets; pieces are reported in characters.
+  const chars = (byteOffset: number): number => bytes.subarray(0, byteOffset).toString('utf8').length;
+  return (isObj(parsed) ? list(parsed.stmts) : []).map((entry) => {
+    const item = isObj(entry) ? entry : {};
+    const location = typeof item.stmt_location === 'number' ? item.stmt_location : 0;
+    const length = typeof item.stmt_len === 'number' && item.stmt_len > 0 ? item.stmt_len : bytes.length - location;
+    const raw = bytes.subarray(location, location + length).toString('utf8');
+    const text = raw.trim();
+    const from = chars(location);
+    const end = from + raw.trimEnd().length;
+    return { start: from + leadingCommentLength(raw), end, text, transactionControl: transactionKind(item.stmt) !== null };
+  });
+}
+
+/** Length of the whitespace and comments (`--`, possibly nested block comments) before a statement's first token. */
+function leadingCommentLength(text: string): number {
+  let i = 0;
+  for (;;) {
+    while (i < text.length && /\s/.test(text[i] ?? '')) i += 1;
+    if (text.startsWith('--', i)) {
+      const newline = text.indexOf('\n', i);
+      i = newline < 0 ? text.length : newline + 1;
+    } else if (text.startsWith('/*', i)) {
+      let depth = 0;
+      while (i < text.length) {
+        if (text.startsWith('/*', i)) [depth, i] = [depth + 1, i + 2];
+        else if (text.startsWith('*/', i)) [depth, i] = [depth - 1, i + 2];
+        else i += 1;
+        if (depth === 0) break;
+      }
+    } else {
+      return i;
+    }
+  }
 }
 
 /** Classifies one PostgreSQL submission, or throws SqlRejected. */

@@ -1,11 +1,11 @@
 /** Classification of a submitted statement with its engine's parser; a rejection becomes a typed error. */
-import { classifyMysql } from '../../engines/sql/mysql.ts';
-import { classifyPostgres } from '../../engines/sql/postgres.ts';
-import { SqlRejected, type Classification } from '../../engines/sql/classification.ts';
+import { classifyMysql, splitMysql } from '../../engines/sql/mysql.ts';
+import { classifyPostgres, splitPostgres } from '../../engines/sql/postgres.ts';
+import { SqlRejected, type Classification, type ScriptStatement } from '../../engines/sql/classification.ts';
 import type { DbType } from '../../engines/engine.ts';
 import { DomainError } from '../../errors.ts';
 
-export type { Classification };
+export type { Classification, ScriptStatement };
 
 /** The statement was refused before anything ran: unparseable, several statements, an unsafe construct … */
 export class QueryRejectedError extends DomainError {
@@ -23,4 +23,9 @@ export async function classify(dbType: DbType, sql: string): Promise<Classificat
     if (error instanceof SqlRejected) throw new QueryRejectedError(error.reason, error.message);
     throw error;
   }
+}
+
+/** The statements of a script (a migration file, say), split by the engine's own parser or lexer. */
+export async function splitScript(dbType: DbType, sql: string): Promise<ScriptStatement[]> {
+  return dbType === 'POSTGRESQL' ? splitPostgres(sql) : splitMysql(sql);
 }

@@ -18,6 +18,7 @@ import {
   type RiskIssue,
 } from './query-request.entity.ts';
 import { requestTopic, reviewQueueTopic } from './query-request.service.ts';
+import type { AnalyzedStatement } from './sql-analysis.service.ts';
 
 export const QueryRequestRef = builder.objectRef<QueryRequest>('QueryRequest');
 
@@ -152,6 +153,50 @@ export function defineQueryRequestSchema(): void {
       description: 'Requests waiting for a decision you may make now; never your own.',
       ...requires('QUERY_REVIEW'),
       resolve: (_root, args, ctx) => offsetPage(args, (offset, limit) => ctx.services.queryRequests.reviewQueue(actorOf(ctx), offset, limit)),
+    }),
+  }));
+
+  const AnalyzeSqlInput = builder.inputType('AnalyzeSqlInput', {
+    fields: (t) => ({
+      datasourceId: t.id({ required: true, validate: z.uuid() }),
+      sql: t.string({ required: true, description: 'A script: one or more statements.', validate: z.string().max(1_000_000, 'must be at most 1000000 characters') }),
+    }),
+  });
+  const AnalyzedStatementRef = builder.objectRef<AnalyzedStatement>('AnalyzedStatement').implement({
+    description: 'One statement of a script, classified and risk-scored as submitQuery would for you; nothing ran.',
+    fields: (t) => ({
+      startLine: t.exposeInt('startLine', { description: 'First line (1-based) of the statement in the script.' }),
+      endLine: t.exposeInt('endLine'),
+      text: t.exposeString('text'),
+      queryType: t.field({ type: TypeEnum, nullable: true, resolve: (s) => s.classification?.type ?? null }),
+      readOnly: t.boolean({ nullable: true, resolve: (s) => s.classification?.readOnly ?? null }),
+      tables: t.stringList({ resolve: (s) => (s.classification?.tables ?? []).map((r) => (r.schema ? `${r.schema}.${r.name}` : r.name)) }),
+      hasWhere: t.boolean({ nullable: true, resolve: (s) => s.classification?.hasWhere ?? null }),
+      hasLimit: t.boolean({ nullable: true, resolve: (s) => s.classification?.hasLimit ?? null }),
+      rejected: t.boolean({ description: 'Refused before any review: see rejectionReason and message.', resolve: (s) => s.rejection !== null }),
+      rejectionReason: t.string({ nullable: true, resolve: (s) => s.rejection?.reason ?? null }),
+      message: t.string({ nullable: true, resolve: (s) => s.rejection?.message ?? null }),
+      allowed: t.exposeBoolean('allowed', { description: 'Your role and grants would admit it for review.' }),
+      deniedReason: t.exposeString('deniedReason', { nullable: true }),
+      riskScore: t.exposeInt('riskScore', { nullable: true }),
+      riskLevel: t.expose('riskLevel', { type: RiskLevelEnum, nullable: true }),
+      riskIssues: t.field({ type: [RiskIssueRef], resolve: (s) => s.riskIssues }),
+    }),
+  });
+  const SqlAnalysisRef = builder.simpleObject('SqlAnalysis', {
+    fields: (t) => ({ statements: t.field({ type: [AnalyzedStatementRef] }) }),
+  });
+
+  builder.queryFields((t) => ({
+    analyzeSql: t.field({
+      type: SqlAnalysisRef,
+      description: 'Splits a script into statements and classifies, admits and risk-scores each one without submitting.',
+      ...requires('QUERY_SUBMIT_SELECT'),
+      errors: {},
+      args: { input: t.arg({ type: AnalyzeSqlInput, required: true }) },
+      resolve: async (_root, { input }, ctx) => ({
+        statements: await ctx.services.sqlAnalysis.analyze(actorOf(ctx), { datasourceId: String(input.datasourceId), sql: input.sql }),
+      }),
     }),
   }));
 

@@ -15,10 +15,10 @@ import { auditOriginOf, type AuditService } from '../audit/audit.service.ts';
 import type { ClassificationTagService } from '../classification/classification-tag.service.ts';
 import { DatasourceEntity, type Datasource } from '../datasources/datasource.entity.ts';
 import type { DatasourceService } from '../datasources/datasource.service.ts';
-import { tableAllowed, type EffectiveAccess } from '../grants/access.ts';
+import type { EffectiveAccess } from '../grants/access.ts';
 import type { GrantService } from '../grants/grant.service.ts';
 import { groupIdsOf } from '../groups/memberships.ts';
-import { roleHas, type Permission } from '../identity/permissions.ts';
+import { roleHas } from '../identity/permissions.ts';
 import { OrganizationEntity } from '../orgs/organization.entity.ts';
 import { assertWithinQuota } from '../orgs/quota.ts';
 import type { MaskingPolicy } from '../masking/masking-policy.entity.ts';
@@ -27,6 +27,7 @@ import { ReviewPlanEntity, RISK_LEVELS, type Approver } from '../review/review-p
 import { REVIEW_PLAN_TEMPLATES } from '../review/review-plan.service.ts';
 import { rewriteForRowSecurity, RowSecurityUnrewritable, type RowPredicate } from '../rowsecurity/rewrite.ts';
 import type { RowSecurityPolicyService } from '../rowsecurity/row-security-policy.service.ts';
+import { accessOf, assertAllowed, assertRoleMay, defaultSchemaOf } from './admission.ts';
 import { classify, QueryRejectedError, type Classification } from './classify.ts';
 import { maskResult } from './mask-result.ts';
 import { analyzeRisk } from './risk.ts';
@@ -56,18 +57,6 @@ export interface DecideInput {
 
 export const requestTopic = (id: string) => `query-request:${id}`;
 export const reviewQueueTopic = (orgId: string) => `review-queue:${orgId}`;
-
-const FULL_ACCESS: EffectiveAccess = {
-  canRead: true,
-  canWrite: true,
-  canDdl: true,
-  canBreakGlass: false,
-  allowedSchemas: null,
-  allowedTables: null,
-  restrictedColumns: new Set(),
-  maxRows: null,
-  grantIds: [],
-};
 
 const OPEN: readonly QueryStatus[] = ['PENDING_AI', 'PENDING_REVIEW', 'APPROVED'];
 
@@ -173,17 +162,14 @@ export class QueryRequestService {
       if (!datasource) throw new NotFoundError('Datasource', input.datasourceId);
       if (!datasource.active) throw new ConflictError(`datasource "${datasource.name}" is inactive`);
       const classification = await classify(datasource.dbType, input.query);
-      const needed = permissionFor(classification);
-      if (!roleHas(actor.role, needed)) {
-        throw new ForbiddenError(`your role ${actor.role} may not submit ${describe(classification)} (needs ${needed})`);
-      }
+      assertRoleMay(actor.role, classification);
       const org = await em.findOneOrFail(OrganizationEntity, { id: actor.orgId });
       if (org.maxQueriesPerDay > 0) {
         const since = new Date(Date.now() - 86_400_000);
         assertWithinQuota('maxQueriesPerDay', org.maxQueriesPerDay, await em.count(QueryRequestEntity, { createdAt: { $gte: since } }));
       }
       const groupIds = await groupIdsOf(em, actor.userId);
-      const access = await this.accessOf(em, actor, groupIds, datasource.id);
+      const access = await accessOf(this.grants, em, actor, groupIds, datasource.id);
       assertAllowed(access, classification, datasource);
       // A statement row security cannot filter is refused now, not after a reviewer has approved it.
       const predicates = await this.rowSecurity.predicatesFor(em, datasource.id, actor.userId, groupIds);
@@ -330,7 +316,7 @@ export class QueryRequestService {
       if (!datasource) throw new NotFoundError('Datasource', request.datasourceId);
       const classification = await classify(datasource.dbType, request.sqlText);
       const groupIds = await groupIdsOf(em, actor.userId);
-      const access = await this.accessOf(em, actor, groupIds, datasource.id);
+      const access = await accessOf(this.grants, em, actor, groupIds, datasource.id);
       const predicates = await this.rowSecurity.predicatesFor(em, datasource.id, actor.userId, groupIds);
       return this.claim(em, actor, origin, { request, datasource, classification, access, groupIds, predicates });
     });
@@ -445,11 +431,6 @@ export class QueryRequestService {
     return request;
   }
 
-  /** Admins pass the per-datasource check for ordinary submissions (as in the seed); everyone else needs grants. */
-  private async accessOf(em: EntityManager, actor: Actor, groupIds: readonly string[], datasourceId: string): Promise<EffectiveAccess> {
-    return actor.role === 'ADMIN' ? FULL_ACCESS : this.grants.effectiveAccess(em, actor.userId, groupIds, datasourceId);
-  }
-
   private publish(request: QueryRequest): void {
     void this.bus.publish(requestTopic(request.id), { id: request.id, status: request.status });
     void this.bus.publish(reviewQueueTopic(request.organizationId), { id: request.id, status: request.status });
@@ -460,20 +441,6 @@ function sha256(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
-function permissionFor(c: Classification): Permission {
-  if (c.type === 'DDL') return 'QUERY_SUBMIT_DDL';
-  return c.readOnly ? 'QUERY_SUBMIT_SELECT' : 'QUERY_SUBMIT_DML';
-}
-
-function describe(c: Classification): string {
-  return c.readOnly ? 'reads' : c.type === 'DDL' ? 'schema changes' : 'writes';
-}
-
-/** Where an unqualified table name resolves: `public` (the engine pins search_path), or the MySQL database. */
-function defaultSchemaOf(datasource: Datasource): string {
-  return datasource.dbType === 'POSTGRESQL' ? 'public' : datasource.databaseName.toLowerCase();
-}
-
 /** The statements to run, filtered by the row-security predicates; a shape that cannot be filtered is refused. */
 async function filtered(datasource: Datasource, c: Classification, sql: string, predicates: RowPredicate[]) {
   const texts = c.transactional ? c.statements.map((s) => s.text) : [sql];
@@ -482,16 +449,6 @@ async function filtered(datasource: Datasource, c: Classification, sql: string, 
   } catch (error) {
     if (error instanceof RowSecurityUnrewritable) throw new QueryRejectedError('ROW_SECURITY_UNREWRITABLE', error.reason);
     throw error;
-  }
-}
-
-function assertAllowed(access: EffectiveAccess, c: Classification, datasource: Datasource): void {
-  const capability = c.type === 'DDL' ? access.canDdl : c.readOnly ? access.canRead : access.canWrite;
-  if (!capability) throw new ForbiddenError(`your grants on "${datasource.name}" do not allow ${describe(c)}`);
-  const defaultSchema = defaultSchemaOf(datasource);
-  const outside = c.tables.filter((table) => !tableAllowed(access, table, defaultSchema));
-  if (outside.length > 0) {
-    throw new ForbiddenError(`your grants on "${datasource.name}" do not cover ${outside.map((t) => (t.schema ? `${t.schema}.${t.name}` : t.name)).join(', ')}`);
   }
 }
 
