@@ -13,6 +13,8 @@ import { createGraphQLServer, type ServerContext } from './graphql/yoga.ts';
 import { loadKeys } from './keys.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createServices, type Services } from './services.ts';
+import { JobRunner } from './modules/jobs/job-runner.ts';
+import { DUE_TOPIC } from './modules/requests/query-request.service.ts';
 import { openStore } from './store/store.ts';
 
 export interface App {
@@ -45,12 +47,26 @@ export async function buildApp(config: Config, log: Logger = createLogger(config
 
   let server: Server | undefined;
   let wss: WebSocketServer | undefined;
-  let sweep: NodeJS.Timeout | undefined;
-  const recoverAbandoned = () =>
-    services.queryRequests.recoverAbandoned().then(
-      (count) => count > 0 && log.warn({ count }, 'marked requests abandoned by a stopped server as FAILED'),
-      (error: unknown) => log.error({ err: error }, 'sweep for abandoned requests failed'),
-    );
+  const jobs = new JobRunner(log, [
+    {
+      name: DUE_REQUESTS_JOB,
+      everyMs: config.jobsIntervalMs,
+      run: async () => {
+        const due = await services.queryRequests.processDue();
+        if (due.started + due.timedOut > 0) log.info({ started: due.started, timedOut: due.timedOut }, 'processed due requests');
+        return due;
+      },
+    },
+    {
+      name: 'abandoned-runs',
+      everyMs: ABANDONED_SWEEP_MS,
+      run: async () => {
+        const count = await services.queryRequests.recoverAbandoned();
+        if (count > 0) log.warn({ count }, 'marked requests abandoned by a stopped server as FAILED');
+      },
+    },
+  ]);
+  let dueSignals: AsyncIterator<unknown> | undefined;
 
   return {
     services,
@@ -91,14 +107,20 @@ export async function buildApp(config: Config, log: Logger = createLogger(config
         server!.once('error', reject);
         server!.listen(config.port, config.host, () => resolve());
       });
-      await recoverAbandoned();
-      sweep = setInterval(() => void recoverAbandoned(), ABANDONED_SWEEP_MS).unref();
+      await jobs.start();
+      // Any replica that approves a scheduled request tells every replica to look at its due time.
+      const signals = services.bus.subscribe(DUE_TOPIC)[Symbol.asyncIterator]();
+      dueSignals = signals;
+      void (async () => {
+        while (!(await signals.next()).done) jobs.wake(DUE_REQUESTS_JOB);
+      })();
       const { port } = server.address() as AddressInfo;
       const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
       return `http://${host}:${port}`;
     },
     async stop() {
-      clearInterval(sweep);
+      await jobs.stop();
+      await dueSignals?.return?.();
       for (const client of wss?.clients ?? []) client.terminate();
       await new Promise<void>((resolve) => (wss ? wss.close(() => resolve()) : resolve()));
       await new Promise<void>((resolve) => {
@@ -114,6 +136,7 @@ export async function buildApp(config: Config, log: Logger = createLogger(config
 
 /** How often a running server looks for requests left EXECUTING by a server that stopped. */
 const ABANDONED_SWEEP_MS = 60_000;
+const DUE_REQUESTS_JOB = 'due-requests';
 
 async function readiness(services: Services): Promise<Response> {
   try {

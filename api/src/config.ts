@@ -27,6 +27,7 @@ const EnvSchema = z.object({
   GRAPHQL_MAX_ALIASES: optional(z.coerce.number().int().min(1)).default(30),
   GRAPHQL_MAX_COST: optional(z.coerce.number().int().min(100)).default(5000),
   GRAPHQL_MAX_TOKENS: optional(z.coerce.number().int().min(100)).default(5000),
+  JOBS_INTERVAL_MS: optional(z.coerce.number().int().min(100).max(3_600_000)).default(5000),
   LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])).default('info'),
 });
 
@@ -44,6 +45,8 @@ export interface Config {
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
   limits: { maxBodyBytes: number; maxDepth: number; maxAliases: number; maxCost: number; maxTokens: number };
+  /** Longest wait between two sweeps for due work (scheduled runs, timeouts); a known due time is met exactly. */
+  jobsIntervalMs: number;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
 }
 
@@ -75,6 +78,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxCost: e.GRAPHQL_MAX_COST,
       maxTokens: e.GRAPHQL_MAX_TOKENS,
     },
+    jobsIntervalMs: e.JOBS_INTERVAL_MS,
     logLevel: e.LOG_LEVEL,
   };
 }

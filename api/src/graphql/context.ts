@@ -10,8 +10,8 @@ export interface Actor {
   role: Role;
   kind: UserKind;
   platformAdmin: boolean;
-  /** How the caller proved who they are. */
-  via: 'SESSION' | 'API_KEY';
+  /** How the caller proved who they are; SCHEDULE for the server running a submitter's scheduled request. */
+  via: 'SESSION' | 'API_KEY' | 'SCHEDULE';
   sessionId: string | null;
   apiKeyId: string | null;
 }

@@ -57,7 +57,9 @@ export const QueryRequestEntity = defineEntity({
     transactional: p.boolean(),
     status: p.enum(QUERY_STATUSES).index(),
     justification: p.text().nullable(),
-    scheduledFor: p.datetime().nullable(),
+    scheduledFor: p.datetime().nullable().index(),
+    /** While in review: when it times out (submission or revision + the plan's approval timeout). */
+    reviewDeadline: p.datetime().nullable().index(),
     cicdOrigin: p.boolean().default(false),
     riskScore: p.integer().nullable(),
     riskLevel: p.enum(RISK_LEVELS).nullable(),

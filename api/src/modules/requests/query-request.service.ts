@@ -11,7 +11,7 @@ import { ConflictError, DomainError, ForbiddenError, NotFoundError, ValidationEr
 import type { Bus } from '../../bus/bus.ts';
 import type { Actor, Origin } from '../../graphql/context.ts';
 import { flushOrConflict, type EntityManager, type Store } from '../../store/store.ts';
-import { auditOriginOf, type AuditService } from '../audit/audit.service.ts';
+import { auditOriginOf, type AuditOrigin, type AuditService } from '../audit/audit.service.ts';
 import type { ClassificationTagService } from '../classification/classification-tag.service.ts';
 import { DatasourceEntity, type Datasource } from '../datasources/datasource.entity.ts';
 import type { DatasourceService } from '../datasources/datasource.service.ts';
@@ -19,6 +19,7 @@ import type { EffectiveAccess } from '../grants/access.ts';
 import type { GrantService } from '../grants/grant.service.ts';
 import { groupIdsOf } from '../groups/memberships.ts';
 import { roleHas } from '../identity/permissions.ts';
+import { UserEntity, type User } from '../identity/user.entity.ts';
 import { OrganizationEntity } from '../orgs/organization.entity.ts';
 import { assertWithinQuota } from '../orgs/quota.ts';
 import type { MaskingPolicy } from '../masking/masking-policy.entity.ts';
@@ -57,8 +58,21 @@ export interface DecideInput {
 
 export const requestTopic = (id: string) => `query-request:${id}`;
 export const reviewQueueTopic = (orgId: string) => `review-queue:${orgId}`;
+/** Published when a request gets a due moment sooner than a sweep might notice (a scheduled request approved). */
+export const DUE_TOPIC = 'requests:due';
 
 const OPEN: readonly QueryStatus[] = ['PENDING_AI', 'PENDING_REVIEW', 'APPROVED'];
+
+/** Due requests handled per sweep; the rest wait for the next one, which follows at once. */
+const DUE_BATCH = 100;
+
+/** Work the server does on its own (scheduled runs, timeouts, recovery) is audited as the system's. */
+const SCHEDULER: AuditOrigin = { actorId: null, actorType: 'SYSTEM', ipAddress: null, userAgent: null, source: 'SYSTEM' };
+
+/** The submitter as the actor of their scheduled run: their current role and groups decide, as at execute. */
+function scheduledActor(user: User): Actor {
+  return { userId: user.id, orgId: user.organizationId, email: user.email, role: user.role, kind: user.kind, platformAdmin: false, via: 'SCHEDULE', sessionId: null, apiKeyId: null };
+}
 
 /** Beyond a datasource's statement timeout, how long a run may still be finishing (engine watchdog, network). */
 const ABANDONED_MARGIN_SECONDS = 120;
@@ -194,6 +208,7 @@ export class QueryRequestService {
         status: routing.status,
         justification: input.justification ?? null,
         scheduledFor: input.scheduledFor ?? null,
+        reviewDeadline: routing.status === 'APPROVED' ? null : new Date(Date.now() + plan.approvalTimeoutHours * 3_600_000),
         cicdOrigin: origin.ci,
         riskScore: risk.score,
         riskLevel: risk.level,
@@ -222,7 +237,7 @@ export class QueryRequestService {
         metadata: { decision: { verdict: routing.status, reason: routing.reason, decidedBy: 'REVIEW_PLAN', plan: plan.name, grantIds: access.grantIds } },
       });
       const runNow = input.execute === true && request.status === 'APPROVED' && !request.scheduledFor;
-      return { request, claim: runNow ? await this.claim(em, actor, origin, { request, datasource, classification, access, groupIds, predicates }) : null };
+      return { request, claim: runNow ? await this.claim(em, actor, by, { request, datasource, classification, access, groupIds, predicates }) : null };
     }).catch(async (error: unknown) => {
       if (error instanceof ConflictError && input.clientRequestId) {
         const existing = await this.findByClientId(actor, input.clientRequestId);
@@ -232,7 +247,7 @@ export class QueryRequestService {
     });
     // A claimed request was announced (EXECUTING) by the claim itself.
     if (!outcome.claim) this.publish(outcome.request);
-    return outcome.claim ? this.run(actor, origin, outcome.claim) : outcome.request;
+    return outcome.claim ? this.run(actor.orgId, auditOriginOf(actor, origin), outcome.claim) : outcome.request;
   }
 
   async decide(actor: Actor, origin: Origin, input: DecideInput): Promise<QueryRequest> {
@@ -307,34 +322,123 @@ export class QueryRequestService {
 
   /** Runs an approved request with AccessFlow's credentials; the submitter only. */
   async execute(actor: Actor, origin: Origin, id: string): Promise<QueryRequest> {
+    const by = auditOriginOf(actor, origin);
     const claim = await this.store.tenant(actor.orgId, async (em) => {
       const request = await this.lock(em, actor, id);
       if (request.submittedById !== actor.userId) throw new ForbiddenError('only the submitter may execute a request');
       if (request.status !== 'APPROVED') throw new ConflictError(`the request is ${request.status}, not APPROVED`);
       if (request.scheduledFor && request.scheduledFor > new Date()) throw new ConflictError(`the request is scheduled for ${request.scheduledFor.toISOString()}`);
-      const datasource = await em.findOne(DatasourceEntity, { id: request.datasourceId });
-      if (!datasource) throw new NotFoundError('Datasource', request.datasourceId);
-      const classification = await classify(datasource.dbType, request.sqlText);
-      const groupIds = await groupIdsOf(em, actor.userId);
-      const access = await accessOf(this.grants, em, actor, groupIds, datasource.id);
-      const predicates = await this.rowSecurity.predicatesFor(em, datasource.id, actor.userId, groupIds);
-      return this.claim(em, actor, origin, { request, datasource, classification, access, groupIds, predicates });
+      return this.claim(em, actor, by, await this.readForRun(em, actor, request));
     });
-    return this.run(actor, origin, claim);
+    return this.run(actor.orgId, by, claim);
+  }
+
+  /**
+   * What a run needs, read again at run time: the submitter's role and grants may have changed since approval,
+   * and a run they no longer admit is refused rather than executed with stale rights.
+   */
+  private async readForRun(em: EntityManager, actor: Actor, request: QueryRequest): Promise<Omit<Claim, 'policies'>> {
+    const datasource = await em.findOne(DatasourceEntity, { id: request.datasourceId });
+    if (!datasource) throw new NotFoundError('Datasource', request.datasourceId);
+    if (!datasource.active) throw new ConflictError(`datasource "${datasource.name}" is inactive`);
+    const classification = await classify(datasource.dbType, request.sqlText);
+    assertRoleMay(actor.role, classification);
+    const groupIds = await groupIdsOf(em, actor.userId);
+    const access = await accessOf(this.grants, em, actor, groupIds, datasource.id);
+    assertAllowed(access, classification, datasource);
+    const predicates = await this.rowSecurity.predicatesFor(em, datasource.id, actor.userId, groupIds);
+    return { request, datasource, classification, access, groupIds, predicates };
+  }
+
+  /**
+   * Background work on requests (run by the job runner on every replica): scheduled runs that are due, and
+   * reviews past their plan's approval timeout. Each row is claimed under its own lock with SKIP LOCKED and its
+   * status re-checked, so replicas sweeping at once act on each request exactly once; the state lives in the
+   * store, so a restart loses nothing. Returns when the next such moment is, for the runner's timer.
+   */
+  async processDue(now = new Date()): Promise<{ started: number; timedOut: number; nextDueAt: Date | null }> {
+    const due = await this.store.system((em) =>
+      em.execute<{ id: string; organization_id: string; status: QueryStatus }[]>(
+        `select id, organization_id, status from query_requests
+          where (status = 'APPROVED' and scheduled_for <= ?) or (status in ('PENDING_AI', 'PENDING_REVIEW') and review_deadline <= ?)
+          order by coalesce(scheduled_for, review_deadline) limit ?`,
+        [now, now, DUE_BATCH],
+      ),
+    );
+    let started = 0;
+    let timedOut = 0;
+    for (const { id, organization_id: orgId, status } of due) {
+      if (status === 'APPROVED') started += (await this.runScheduled(orgId, id, now)) ? 1 : 0;
+      else timedOut += (await this.timeOut(orgId, id, now)) ? 1 : 0;
+    }
+    const [next] = await this.store.system((em) =>
+      em.execute<{ due: Date | string | null }[]>(
+        `select least(
+           (select min(scheduled_for) from query_requests where status = 'APPROVED' and scheduled_for is not null),
+           (select min(review_deadline) from query_requests where status in ('PENDING_AI', 'PENDING_REVIEW'))) as due`,
+      ),
+    );
+    return { started, timedOut, nextDueAt: next?.due ? new Date(next.due) : null };
+  }
+
+  /** A due scheduled request, run for its submitter with their current rights; false when another replica has it. */
+  private async runScheduled(orgId: string, id: string, now: Date): Promise<boolean> {
+    const claimed = await this.store.tenant(orgId, async (em) => {
+      const request = await em.findOne(QueryRequestEntity, { id, status: 'APPROVED', scheduledFor: { $lte: now } }, { lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE });
+      if (!request) return null;
+      const submitter = await em.findOne(UserEntity, { id: request.submittedById });
+      try {
+        if (!submitter?.active) throw new ForbiddenError('the submitter is deactivated');
+        const actor = scheduledActor(submitter);
+        return { actor, claim: await this.claim(em, actor, SCHEDULER, await this.readForRun(em, actor, request)) };
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        // Refused at run time (rights revoked, datasource gone or inactive …): the request fails, visibly.
+        request.status = 'FAILED';
+        request.error = `the scheduled run was refused: ${error.message}`;
+        await this.audit.append(em, orgId, SCHEDULER, { action: 'QUERY_FAILED', targetType: 'QueryRequest', targetId: id, metadata: { error: request.error, scheduled: true } });
+        this.store.afterCommit(em, () => this.publish(request));
+        return null;
+      }
+    });
+    if (!claimed) return false;
+    await this.run(orgId, SCHEDULER, claimed.claim);
+    return true;
+  }
+
+  /** A review past its plan's approval timeout becomes TIMED_OUT; false when it was decided meanwhile. */
+  private async timeOut(orgId: string, id: string, now: Date): Promise<boolean> {
+    return this.store.tenant(orgId, async (em) => {
+      const request = await em.findOne(
+        QueryRequestEntity,
+        { id, status: { $in: ['PENDING_AI', 'PENDING_REVIEW'] }, reviewDeadline: { $lte: now } },
+        { lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE },
+      );
+      if (!request) return false;
+      request.status = 'TIMED_OUT';
+      await this.audit.append(em, orgId, SCHEDULER, {
+        action: 'QUERY_TIMED_OUT',
+        targetType: 'QueryRequest',
+        targetId: id,
+        metadata: { decision: { verdict: 'TIMED_OUT', reason: `no decision within ${request.plan.approvalTimeoutHours} h`, decidedBy: 'APPROVAL_TIMEOUT' } },
+      });
+      this.store.afterCommit(em, () => this.publish(request));
+      return true;
+    });
   }
 
   /** APPROVED → EXECUTING inside the caller's transaction (the row is new or locked), with what the run needs. */
-  private async claim(em: EntityManager, actor: Actor, origin: Origin, read: Omit<Claim, 'policies'>): Promise<Claim> {
+  private async claim(em: EntityManager, actor: Actor, by: AuditOrigin, read: Omit<Claim, 'policies'>): Promise<Claim> {
     const { request, datasource, groupIds } = read;
     request.status = 'EXECUTING';
     const policies = await this.masking.policiesFor(em, datasource.id, { userId: actor.userId, role: actor.role, groupIds });
-    await this.audit.append(em, actor.orgId, auditOriginOf(actor, origin), { action: 'QUERY_EXECUTION_STARTED', targetType: 'QueryRequest', targetId: request.id });
+    await this.audit.append(em, actor.orgId, by, { action: 'QUERY_EXECUTION_STARTED', targetType: 'QueryRequest', targetId: request.id });
     this.store.afterCommit(em, () => this.publish(request));
     return { ...read, policies };
   }
 
   /** Runs a claimed request on its engine, then records EXECUTED (masked result) or FAILED (the database's error). */
-  private async run(actor: Actor, origin: Origin, { request, datasource, classification, access, policies, predicates }: Claim): Promise<QueryRequest> {
+  private async run(orgId: string, by: AuditOrigin, { request, datasource, classification, access, policies, predicates }: Claim): Promise<QueryRequest> {
     const id = request.id;
     let outcome: { result: ExecutionResult; classification: Classification; rowSecurityPolicyIds: string[] } | { error: string };
     try {
@@ -351,14 +455,13 @@ export class QueryRequestService {
       outcome = { error: error.message };
     }
 
-    const finished = await this.store.tenant(actor.orgId, async (em) => {
+    const finished = await this.store.tenant(orgId, async (em) => {
       const row = await em.findOneOrFail(QueryRequestEntity, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       row.executedAt = new Date();
-      const by = auditOriginOf(actor, origin);
       if ('error' in outcome) {
         row.status = 'FAILED';
         row.error = outcome.error;
-        await this.audit.append(em, actor.orgId, by, { action: 'QUERY_FAILED', targetType: 'QueryRequest', targetId: id, metadata: { error: outcome.error } });
+        await this.audit.append(em, orgId, by, { action: 'QUERY_FAILED', targetType: 'QueryRequest', targetId: id, metadata: { error: outcome.error } });
         return row;
       }
       const masked = maskResult(outcome.result, outcome.classification, access, policies, this.maskingKey);
@@ -366,7 +469,7 @@ export class QueryRequestService {
       row.rowsAffected = outcome.result.rowsAffected;
       row.durationMs = Math.round(outcome.result.durationMs);
       row.result = { columns: outcome.result.columns.map(({ name, type }) => ({ name, type })), rows: masked.rows, rowCount: masked.rows.length, truncated: outcome.result.truncated };
-      await this.audit.append(em, actor.orgId, by, {
+      await this.audit.append(em, orgId, by, {
         action: 'QUERY_EXECUTED',
         targetType: 'QueryRequest',
         targetId: id,
@@ -405,7 +508,7 @@ export class QueryRequestService {
         if (!request) return;
         request.status = 'FAILED';
         request.error = 'the server running this request stopped before it finished; whether the statement took effect is unknown';
-        await this.audit.append(em, orgId, { actorId: null, actorType: 'SYSTEM', ipAddress: null, userAgent: null, source: 'SYSTEM' }, {
+        await this.audit.append(em, orgId, SCHEDULER, {
           action: 'QUERY_FAILED',
           targetType: 'QueryRequest',
           targetId: id,
@@ -434,6 +537,7 @@ export class QueryRequestService {
   private publish(request: QueryRequest): void {
     void this.bus.publish(requestTopic(request.id), { id: request.id, status: request.status });
     void this.bus.publish(reviewQueueTopic(request.organizationId), { id: request.id, status: request.status });
+    if (request.status === 'APPROVED' && request.scheduledFor) void this.bus.publish(DUE_TOPIC, { id: request.id });
   }
 }
 
