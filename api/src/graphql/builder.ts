@@ -35,6 +35,15 @@ export const builder = new SchemaBuilder<{
     auth: { locations: 'FIELD_DEFINITION'; args: { requires: string } };
     /** A field anyone may call without credentials. */
     public: { locations: 'FIELD_DEFINITION'; args: Record<string, never> };
+    /**
+     * Upsert input fields that identify the object the upsert adopts or creates; changing one means another
+     * object (Terraform replaces the resource). The Terraform provider generator reads these from the SDL.
+     */
+    naturalKey: { locations: 'INPUT_FIELD_DEFINITION'; args: Record<string, never> };
+    /** A secret input that no field returns; `version` names the output field that increases when it changes. */
+    writeOnly: { locations: 'INPUT_FIELD_DEFINITION'; args: { version: string } };
+    /** A JSON input that must be an object of string values (a map(string) in Terraform). */
+    stringMap: { locations: 'INPUT_FIELD_DEFINITION'; args: Record<string, never> };
   };
 }>({
   plugins: [
@@ -95,6 +104,17 @@ export function requires(permission: Permission | 'AUTHENTICATED' | 'PLATFORM_AD
     permission === 'AUTHENTICATED' ? { authenticated: true } : permission === 'PLATFORM_ADMIN' ? { platformAdmin: true } : { permission };
   return { authScopes, directives: { auth: { requires: permission } } } as const;
 }
+
+/** Input field options: part of the natural key an upsert matches on (see the `naturalKey` directive). */
+export const naturalKey = { directives: { naturalKey: {} } } as const;
+
+/** Input field options: a secret never returned; `version` is the output field counting its changes. */
+export function writeOnly(version: string) {
+  return { directives: { writeOnly: { version } } } as const;
+}
+
+/** Input field options: a JSON object of strings. */
+export const stringMap = { directives: { stringMap: {} } } as const;
 
 /** Field options for a field open to anonymous callers (first-run setup, sign-in). */
 export function publicField() {

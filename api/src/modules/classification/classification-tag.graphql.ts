@@ -1,6 +1,6 @@
 /** GraphQL for data classification tags. */
 import { z } from 'zod';
-import { builder, requires } from '../../graphql/builder.ts';
+import { builder, naturalKey, requires } from '../../graphql/builder.ts';
 import { actorOf, offsetPage } from '../../graphql/helpers.ts';
 import { DATA_CLASSIFICATIONS, type ClassificationTag } from './classification-tag.entity.ts';
 
@@ -24,10 +24,10 @@ export function defineClassificationTagSchema(): void {
   const UpsertInput = builder.inputType('UpsertClassificationTagInput', {
     description: 'Tags are immutable: the same input again returns the existing tag.',
     fields: (t) => ({
-      datasourceId: t.id({ required: true, validate: z.uuid() }),
-      tableName: t.string({ required: true, validate: z.string().min(1).max(400) }),
-      columnName: t.string({ description: 'Omit to tag the whole table.', validate: z.string().max(200) }),
-      classification: t.field({ type: ClassificationEnum, required: true }),
+      datasourceId: t.id({ required: true, validate: z.uuid(), ...naturalKey }),
+      tableName: t.string({ required: true, validate: z.string().min(1).max(400), ...naturalKey }),
+      columnName: t.string({ description: 'Omit to tag the whole table.', validate: z.string().max(200), ...naturalKey }),
+      classification: t.field({ type: ClassificationEnum, required: true, ...naturalKey }),
     }),
   });
 

@@ -1,7 +1,7 @@
 /** GraphQL for datasources. The password is an input only: no field returns it. */
 import { z } from 'zod';
 import { ConnectionFailedError } from '../../errors.ts';
-import { builder, requires } from '../../graphql/builder.ts';
+import { builder, naturalKey, requires, writeOnly } from '../../graphql/builder.ts';
 import { actorOf, offsetPage } from '../../graphql/helpers.ts';
 import { ReviewPlanRef } from '../review/review-plan.graphql.ts';
 import { DB_TYPES, SSL_MODES, type Datasource } from './datasource.entity.ts';
@@ -57,13 +57,13 @@ export function defineDatasourceSchema(): void {
   const UpsertDatasourceInput = builder.inputType('UpsertDatasourceInput', {
     description: 'Authoritative, by name: an omitted optional field takes its default. The password is kept when omitted.',
     fields: (t) => ({
-      name: t.string({ required: true, validate: z.string().trim().min(1).max(200) }),
+      name: t.string({ required: true, validate: z.string().trim().min(1).max(200), ...naturalKey }),
       dbType: t.field({ type: DbTypeEnum, required: true }),
       host: t.string({ required: true, validate: z.string().trim().min(1).max(255) }),
       port: t.int({ description: 'Default: the engine default (5432, 3306).' }),
       databaseName: t.string({ required: true, validate: z.string().min(1).max(255) }),
       username: t.string({ required: true, validate: z.string().min(1).max(255) }),
-      password: t.string({ description: 'Write-only.', validate: z.string().max(1000) }),
+      password: t.string({ description: 'Write-only.', validate: z.string().max(1000), ...writeOnly('passwordVersion') }),
       sslMode: t.field({ type: SslModeEnum }),
       connectionPoolSize: t.int(),
       maxRowsPerQuery: t.int(),

@@ -1,6 +1,6 @@
 /** GraphQL for grants. */
 import { z } from 'zod';
-import { builder, requires } from '../../graphql/builder.ts';
+import { builder, naturalKey, requires } from '../../graphql/builder.ts';
 import { actorOf, offsetPage } from '../../graphql/helpers.ts';
 import type { Grant } from './grant.entity.ts';
 
@@ -31,9 +31,9 @@ export function defineGrantSchema(): void {
   const UpsertGrantInput = builder.inputType('UpsertGrantInput', {
     description: 'Authoritative for the (datasource, subject) pair; name exactly one of userId and groupId.',
     fields: (t) => ({
-      datasourceId: t.id({ required: true, validate: z.uuid() }),
-      userId: t.id({ validate: z.uuid() }),
-      groupId: t.id({ validate: z.uuid() }),
+      datasourceId: t.id({ required: true, validate: z.uuid(), ...naturalKey }),
+      userId: t.id({ validate: z.uuid(), ...naturalKey }),
+      groupId: t.id({ validate: z.uuid(), ...naturalKey }),
       canRead: t.boolean(),
       canWrite: t.boolean(),
       canDdl: t.boolean(),

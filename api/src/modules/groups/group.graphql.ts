@@ -1,6 +1,6 @@
 /** GraphQL for user groups. */
 import { z } from 'zod';
-import { builder, requires } from '../../graphql/builder.ts';
+import { builder, naturalKey, requires } from '../../graphql/builder.ts';
 import { actorOf, offsetPage } from '../../graphql/helpers.ts';
 import type { UserGroup } from './user-group.entity.ts';
 
@@ -25,7 +25,7 @@ export function defineGroupSchema(): void {
 
   const UpsertUserGroupInput = builder.inputType('UpsertUserGroupInput', {
     fields: (t) => ({
-      name: t.string({ required: true, description: 'Natural key within the organization.', validate: z.string().trim().min(1).max(200) }),
+      name: t.string({ required: true, description: 'Natural key within the organization.', validate: z.string().trim().min(1).max(200), ...naturalKey }),
       description: t.string({ validate: z.string().max(2000) }),
       memberIds: t.idList({ description: 'The complete member list; omit to leave members unchanged.', validate: z.array(z.uuid()).max(10_000) }),
     }),

@@ -1,6 +1,6 @@
 /** GraphQL for masking policies. */
 import { z } from 'zod';
-import { builder, requires } from '../../graphql/builder.ts';
+import { builder, naturalKey, requires, stringMap } from '../../graphql/builder.ts';
 import { actorOf, offsetPage } from '../../graphql/helpers.ts';
 import { ROLES } from '../identity/permissions.ts';
 import type { MaskingPolicy } from './masking-policy.entity.ts';
@@ -34,10 +34,10 @@ export function defineMaskingPolicySchema(): void {
   const UpsertMaskingPolicyInput = builder.inputType('UpsertMaskingPolicyInput', {
     description: 'Authoritative for the (datasource, columnRef) pair.',
     fields: (t) => ({
-      datasourceId: t.id({ required: true, validate: z.uuid() }),
-      columnRef: t.string({ required: true, validate: z.string().min(1).max(400) }),
+      datasourceId: t.id({ required: true, validate: z.uuid(), ...naturalKey }),
+      columnRef: t.string({ required: true, validate: z.string().min(1).max(400), ...naturalKey }),
       strategy: t.field({ type: StrategyEnum, required: true }),
-      strategyParams: t.field({ type: 'JSON', validate: z.record(z.string(), z.string().max(200)) }),
+      strategyParams: t.field({ type: 'JSON', validate: z.record(z.string(), z.string().max(200)), ...stringMap }),
       revealToRoles: t.field({ type: [RevealRoleEnum] }),
       revealToGroupIds: t.idList({ validate: z.array(z.uuid()).max(1000) }),
       revealToUserIds: t.idList({ validate: z.array(z.uuid()).max(1000) }),

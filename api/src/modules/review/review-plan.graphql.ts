@@ -1,6 +1,6 @@
 /** GraphQL for review plans and their templates. */
 import { z } from 'zod';
-import { builder, requires } from '../../graphql/builder.ts';
+import { builder, naturalKey, requires } from '../../graphql/builder.ts';
 import { actorOf, offsetPage } from '../../graphql/helpers.ts';
 import { ROLES } from '../identity/permissions.ts';
 import { RISK_LEVELS, type Approver, type ReviewPlan } from './review-plan.entity.ts';
@@ -65,7 +65,7 @@ export function defineReviewPlanSchema(): void {
   const UpsertReviewPlanInput = builder.inputType('UpsertReviewPlanInput', {
     description: 'Authoritative: an omitted field takes the Standard template value.',
     fields: (t) => ({
-      name: t.string({ required: true, validate: z.string().trim().min(1).max(200) }),
+      name: t.string({ required: true, validate: z.string().trim().min(1).max(200), ...naturalKey }),
       description: t.string({ validate: z.string().max(2000) }),
       requiresAiReview: t.boolean(),
       requiresHumanApproval: t.boolean(),

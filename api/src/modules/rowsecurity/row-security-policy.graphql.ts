@@ -1,6 +1,6 @@
 /** GraphQL for row-security policies. */
 import { z } from 'zod';
-import { builder, requires } from '../../graphql/builder.ts';
+import { builder, naturalKey, requires } from '../../graphql/builder.ts';
 import { actorOf, offsetPage } from '../../graphql/helpers.ts';
 import { ROLES } from '../identity/permissions.ts';
 import { ROW_OPERATORS, ROW_VALUE_TYPES, type RowSecurityPolicy } from './row-security-policy.entity.ts';
@@ -33,10 +33,10 @@ export function defineRowSecurityPolicySchema(): void {
   const UpsertInput = builder.inputType('UpsertRowSecurityPolicyInput', {
     description: 'Authoritative for the (datasource, table, column, operator) key.',
     fields: (t) => ({
-      datasourceId: t.id({ required: true, validate: z.uuid() }),
-      tableName: t.string({ required: true, validate: z.string().min(1).max(400) }),
-      columnName: t.string({ required: true, validate: z.string().min(1).max(200) }),
-      operator: t.field({ type: OperatorEnum, required: true }),
+      datasourceId: t.id({ required: true, validate: z.uuid(), ...naturalKey }),
+      tableName: t.string({ required: true, validate: z.string().min(1).max(400), ...naturalKey }),
+      columnName: t.string({ required: true, validate: z.string().min(1).max(200), ...naturalKey }),
+      operator: t.field({ type: OperatorEnum, required: true, ...naturalKey }),
       valueType: t.field({ type: ValueTypeEnum, required: true }),
       valueExpression: t.string({ required: true, validate: z.string().max(1000) }),
       appliesToRoles: t.field({ type: [AppliesRoleEnum] }),
