@@ -16,6 +16,7 @@ import { OrganizationService } from './modules/orgs/organization.service.ts';
 import { QueryRequestService } from './modules/requests/query-request.service.ts';
 import { SqlAnalysisService } from './modules/requests/sql-analysis.service.ts';
 import { ReviewPlanService } from './modules/review/review-plan.service.ts';
+import { RoutingPolicyService } from './modules/routing/routing-policy.service.ts';
 import { RowSecurityPolicyService } from './modules/rowsecurity/row-security-policy.service.ts';
 import type { Store } from './store/store.ts';
 
@@ -38,6 +39,7 @@ export interface Services {
   sqlAnalysis: SqlAnalysisService;
   rowSecurity: RowSecurityPolicyService;
   classificationTags: ClassificationTagService;
+  routingPolicies: RoutingPolicyService;
 }
 
 export function createServices(deps: { config: Config; log: Logger; store: Store; bus: Bus; keys: Keys }): Services {
@@ -69,5 +71,6 @@ export function createServices(deps: { config: Config; log: Logger; store: Store
     sqlAnalysis: new SqlAnalysisService({ store, grants, classificationTags }),
     rowSecurity,
     classificationTags,
+    routingPolicies: new RoutingPolicyService({ store, audit, datasources, grants, classificationTags }),
   };
 }

@@ -250,6 +250,10 @@ describe('authorization matrix (generated from the schema)', () => {
       `mutation($ds: ID!) { upsertClassificationTag(input: { datasourceId: $ds, tableName: "users", classification: PII }) {
         __typename ... on MutationUpsertClassificationTagSuccess { data { id } } ... on Error { message } } }`,
       { ds: ids['Datasource'] });
+    ids['RoutingPolicy'] = await created('upsertRoutingPolicy',
+      `mutation($ds: ID!) { upsertRoutingPolicy(input: { name: "reads", datasourceId: $ds, priority: 1, condition: { type: "query_type", any_of: ["SELECT"] }, action: AUTO_APPROVE }) {
+        __typename ... on MutationUpsertRoutingPolicySuccess { data { id } } ... on Error { message } } }`,
+      { ds: ids['Datasource'] });
     ids['QueryRequest'] = await created('submitQuery',
       `mutation($ds: ID!) { submitQuery(input: { datasourceId: $ds, query: "update users set name = 'x' where id = 1" }) { __typename ... on MutationSubmitQuerySuccess { data { id } } ... on Error { message } } }`,
       { ds: ids['Datasource'] }, callers.ANALYST);
@@ -319,7 +323,7 @@ describe('authorization matrix (generated from the schema)', () => {
       const data = outcome.data as { __typename?: string; edges?: unknown[] } | null;
       const notFound =
         f.kind === 'query'
-          ? outcome.code === null && (data === null || data.edges?.length === 0)
+          ? outcome.code === null && (data === null || data.edges?.length === 0 || data.__typename === 'NotFound')
           : data?.__typename === 'NotFound';
       if (!notFound) wrong.push(`${f.kind} ${f.field.name}: ${JSON.stringify(outcome)}`);
     }

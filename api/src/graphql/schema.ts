@@ -11,6 +11,7 @@ import { defineMaskingPolicySchema } from '../modules/masking/masking-policy.gra
 import { defineOrganizationSchema } from '../modules/orgs/organization.graphql.ts';
 import { defineQueryRequestSchema } from '../modules/requests/query-request.graphql.ts';
 import { defineReviewPlanSchema } from '../modules/review/review-plan.graphql.ts';
+import { defineRoutingPolicySchema } from '../modules/routing/routing-policy.graphql.ts';
 import { defineRowSecurityPolicySchema } from '../modules/rowsecurity/row-security-policy.graphql.ts';
 import { builder } from './builder.ts';
 import { defineErrorTypes } from './error-types.ts';
@@ -32,6 +33,7 @@ export function getSchema(): GraphQLSchema {
   defineGrantSchema();
   defineMaskingPolicySchema();
   defineRowSecurityPolicySchema();
+  defineRoutingPolicySchema();
   defineClassificationTagSchema();
   defineQueryRequestSchema();
   schema = lexicographicSortSchema(
@@ -47,22 +49,6 @@ export function getSchema(): GraphQLSchema {
           name: 'public',
           description: 'This field needs no credentials.',
           locations: [DirectiveLocation.FIELD_DEFINITION],
-        }),
-        new GraphQLDirective({
-          name: 'naturalKey',
-          description: 'Identifies, with the other natural-key fields of the input, the object an upsert adopts or creates; a change means another object.',
-          locations: [DirectiveLocation.INPUT_FIELD_DEFINITION],
-        }),
-        new GraphQLDirective({
-          name: 'writeOnly',
-          description: 'A secret no field returns; the output field named by `version` increases whenever it changes.',
-          locations: [DirectiveLocation.INPUT_FIELD_DEFINITION],
-          args: { version: { type: new GraphQLNonNull(GraphQLString) } },
-        }),
-        new GraphQLDirective({
-          name: 'stringMap',
-          description: 'A JSON object whose values are strings.',
-          locations: [DirectiveLocation.INPUT_FIELD_DEFINITION],
         }),
       ],
     }),

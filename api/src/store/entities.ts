@@ -11,6 +11,7 @@ import { MaskingPolicyEntity } from '../modules/masking/masking-policy.entity.ts
 import { OrganizationEntity } from '../modules/orgs/organization.entity.ts';
 import { QueryRequestEntity, ReviewDecisionEntity } from '../modules/requests/query-request.entity.ts';
 import { ReviewPlanEntity } from '../modules/review/review-plan.entity.ts';
+import { RoutingPolicyEntity } from '../modules/routing/routing-policy.entity.ts';
 import { RowSecurityPolicyEntity } from '../modules/rowsecurity/row-security-policy.entity.ts';
 
 export const ENTITIES = [
@@ -29,4 +30,5 @@ export const ENTITIES = [
   ReviewDecisionEntity,
   RowSecurityPolicyEntity,
   ClassificationTagEntity,
+  RoutingPolicyEntity,
 ];

@@ -82,6 +82,10 @@ it('audits every mutation', async () => {
     upsertClassificationTag: () => call('mutation($ds: ID!) { upsertClassificationTag(input: { datasourceId: $ds, tableName: "t", columnName: "v", classification: PII }) { __typename ... on MutationUpsertClassificationTagSuccess { data { id } } } }', { ds: ids['ds'] })
       .then((d) => (ids['tag'] = (d as { id: string }).id)),
     deleteClassificationTag: () => call('mutation($id: ID!) { deleteClassificationTag(id: $id) { __typename } }', { id: ids['tag'] }),
+    upsertRoutingPolicy: () => call('mutation { upsertRoutingPolicy(input: { name: "reads", priority: 1, condition: { type: "query_type", any_of: ["SELECT"] }, action: AUTO_APPROVE }) { __typename ... on MutationUpsertRoutingPolicySuccess { data { id } } ... on Error { message } } }')
+      .then((d) => (ids['routing'] = (d as { id: string }).id)),
+    reorderRoutingPolicies: () => call('mutation($id: ID!) { reorderRoutingPolicies(input: { ids: [$id] }) { __typename ... on Error { message } } }', { id: ids['routing'] }),
+    deleteRoutingPolicy: () => call('mutation($id: ID!) { deleteRoutingPolicy(id: $id) { __typename } }', { id: ids['routing'] }),
     deleteMaskingPolicy: () => call('mutation($id: ID!) { deleteMaskingPolicy(id: $id) { __typename } }', { id: ids['masking'] }),
     deleteGrant: () => call('mutation($id: ID!) { deleteGrant(id: $id) { __typename } }', { id: ids['grant'] }),
     deleteDatasource: () => call('mutation($id: ID!) { deleteDatasource(id: $id) { __typename } }', { id: ids['ds'] }),
