@@ -6,8 +6,10 @@ import type { Logger } from './logger.ts';
 import { AuditService } from './modules/audit/audit.service.ts';
 import { ClassificationTagService } from './modules/classification/classification-tag.service.ts';
 import { DatasourceService } from './modules/datasources/datasource.service.ts';
+import { ExplorerService } from './modules/explorer/explorer.service.ts';
 import { GrantService } from './modules/grants/grant.service.ts';
 import { GroupService } from './modules/groups/group.service.ts';
+import { HealthService } from './modules/health/health.service.ts';
 import { ApiKeyService } from './modules/identity/api-key.service.ts';
 import { AuthService } from './modules/identity/auth.service.ts';
 import { UserService } from './modules/identity/user.service.ts';
@@ -36,6 +38,8 @@ export interface Services {
   grants: GrantService;
   maskingPolicies: MaskingPolicyService;
   queryRequests: QueryRequestService;
+  explorer: ExplorerService;
+  health: HealthService;
   sqlAnalysis: SqlAnalysisService;
   rowSecurity: RowSecurityPolicyService;
   classificationTags: ClassificationTagService;
@@ -52,6 +56,7 @@ export function createServices(deps: { config: Config; log: Logger; store: Store
   const maskingPolicies = new MaskingPolicyService(store, audit);
   const rowSecurity = new RowSecurityPolicyService(store, audit);
   const classificationTags = new ClassificationTagService(store, audit);
+  const queryRequests = new QueryRequestService({ store, audit, bus, datasources, grants, masking: maskingPolicies, rowSecurity, classificationTags, maskingKey: keys.maskingHash });
   return {
     config,
     log,
@@ -67,7 +72,9 @@ export function createServices(deps: { config: Config; log: Logger; store: Store
     datasources,
     grants,
     maskingPolicies,
-    queryRequests: new QueryRequestService({ store, audit, bus, datasources, grants, masking: maskingPolicies, rowSecurity, classificationTags, maskingKey: keys.maskingHash }),
+    queryRequests,
+    explorer: new ExplorerService({ store, audit, datasources, grants, masking: maskingPolicies, queryRequests }),
+    health: new HealthService(store, datasources),
     sqlAnalysis: new SqlAnalysisService({ store, grants, classificationTags }),
     rowSecurity,
     classificationTags,

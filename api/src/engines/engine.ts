@@ -16,6 +16,7 @@
  * - errors are `EngineError`s carrying the database's own message, never the password.
  */
 import { createHash } from 'node:crypto';
+import type { PoolStats, SchemaSnapshot } from './introspection.ts';
 import { MysqlEngine } from './mysql/mysql-engine.ts';
 import { PostgresEngine } from './postgres/postgres-engine.ts';
 
@@ -119,6 +120,14 @@ export interface Engine {
   evict(poolKey: string): Promise<void>;
   /** Closes every pool, after the requests using them finished. The engine stays usable (pools reopen on demand). */
   close(): Promise<void>;
+  /**
+   * Reads the catalog (schemas, tables and views with estimated rows, columns, primary and foreign keys, indexes)
+   * on a pooled connection for `poolKey`, in one READ ONLY transaction under the spec's statement timeout,
+   * rolled back. Implemented in `<engine>/introspect.ts`.
+   */
+  introspect(poolKey: string, spec: ConnectionSpec): Promise<SchemaSnapshot>;
+  /** The pool of `poolKey` right now, or null when none is open (pools open on a datasource's first use). */
+  poolStats(poolKey: string): PoolStats | null;
 }
 
 const engines = new Map<DbType, Engine>();
@@ -269,6 +278,11 @@ export class PoolRegistry<P> {
         if (leased.retired && leased.active === 0) this.#closeEntry(leased);
       },
     };
+  }
+
+  /** The current pool of poolKey, without opening one. */
+  peek(poolKey: string): P | null {
+    return this.#entries.get(poolKey)?.pool ?? null;
   }
 
   /** Retires the pool of poolKey; resolves once it is closed if it is idle, at once if requests still use it. */

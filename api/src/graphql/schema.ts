@@ -4,8 +4,10 @@ import { DirectiveLocation, GraphQLDirective, GraphQLNonNull, GraphQLString, lex
 import { defineAuditSchema } from '../modules/audit/audit.graphql.ts';
 import { defineClassificationTagSchema } from '../modules/classification/classification-tag.graphql.ts';
 import { defineDatasourceSchema } from '../modules/datasources/datasource.graphql.ts';
+import { defineExplorerSchema } from '../modules/explorer/explorer.graphql.ts';
 import { defineGrantSchema } from '../modules/grants/grant.graphql.ts';
 import { defineGroupSchema } from '../modules/groups/group.graphql.ts';
+import { defineHealthSchema } from '../modules/health/health.graphql.ts';
 import { defineIdentitySchema } from '../modules/identity/identity.graphql.ts';
 import { defineMaskingPolicySchema } from '../modules/masking/masking-policy.graphql.ts';
 import { defineOrganizationSchema } from '../modules/orgs/organization.graphql.ts';
@@ -36,6 +38,8 @@ export function getSchema(): GraphQLSchema {
   defineRoutingPolicySchema();
   defineClassificationTagSchema();
   defineQueryRequestSchema();
+  defineExplorerSchema();
+  defineHealthSchema();
   schema = lexicographicSortSchema(
     builder.toSchema({
       directives: [

@@ -79,6 +79,8 @@ import {
   type ExecutionResult,
   type ResultColumn,
 } from '../engine.ts';
+import type { PoolStats, SchemaSnapshot } from '../introspection.ts';
+import { introspectMysql, mysqlPoolStats } from './introspect.ts';
 import { fromMysqlValue, mysqlTypeName, toMysqlParam, type MysqlField } from './values.ts';
 
 type Flavor = 'mariadb' | 'mysql';
@@ -148,6 +150,22 @@ export class MysqlEngine implements Engine {
 
   close(): Promise<void> {
     return this.#pools.closeAll();
+  }
+
+  async introspect(poolKey: string, spec: ConnectionSpec): Promise<SchemaSnapshot> {
+    const lease = this.#pools.lease(poolKey, spec);
+    try {
+      return await introspectMysql(await acquire(lease.pool, spec), spec);
+    } catch (error) {
+      throw toEngineError(error, spec, 'query');
+    } finally {
+      lease.release();
+    }
+  }
+
+  poolStats(poolKey: string): PoolStats | null {
+    const pool = this.#pools.peek(poolKey);
+    return pool ? mysqlPoolStats(pool) : null;
   }
 }
 

@@ -46,6 +46,8 @@ import {
   type ColumnSource,
   type ResultColumn,
 } from '../engine.ts';
+import type { PoolStats, SchemaSnapshot } from '../introspection.ts';
+import { introspectPostgres, postgresPoolStats } from './introspect.ts';
 import { CopyRefusedError, PortalQuery, type PortalResult, type WireField } from './portal-query.ts';
 import { BUILTIN_TYPE_NAMES, fromPostgresText, rowsWrittenByTag, toPostgresParam } from './values.ts';
 
@@ -104,6 +106,22 @@ export class PostgresEngine implements Engine {
 
   close(): Promise<void> {
     return this.#pools.closeAll();
+  }
+
+  async introspect(poolKey: string, spec: ConnectionSpec): Promise<SchemaSnapshot> {
+    const lease = this.#pools.lease(poolKey, spec);
+    try {
+      return await introspectPostgres(await acquire(lease.pool.pool, spec), spec);
+    } catch (error) {
+      throw toEngineError(error, spec, 'query');
+    } finally {
+      lease.release();
+    }
+  }
+
+  poolStats(poolKey: string): PoolStats | null {
+    const entry = this.#pools.peek(poolKey);
+    return entry ? postgresPoolStats(entry.pool) : null;
   }
 }
 

@@ -64,6 +64,8 @@ it('audits every mutation', async () => {
       ids['ds'] = (d as { id: string }).id;
     },
     testDatasourceConnection: () => call('mutation($id: ID!) { testDatasourceConnection(id: $id) { __typename } }', { id: ids['ds'] }),
+    refreshDatasourceSchema: () => call('mutation($id: ID!) { refreshDatasourceSchema(datasourceId: $id) { __typename ... on Error { message } } }', { id: ids['ds'] }),
+    previewTable: () => call('mutation($ds: ID!) { previewTable(input: { datasourceId: $ds, table: "t", limit: 1 }) { __typename ... on Error { message } } }', { ds: ids['ds'] }),
     upsertGrant: () => call('mutation($ds: ID!, $u: ID!) { upsertGrant(input: { datasourceId: $ds, userId: $u, canWrite: true }) { __typename ... on MutationUpsertGrantSuccess { data { id } } } }', { ds: ids['ds'], u: ids['user'] })
       .then((d) => (ids['grant'] = (d as { id: string }).id)),
     upsertMaskingPolicy: () => call('mutation($ds: ID!) { upsertMaskingPolicy(input: { datasourceId: $ds, columnRef: "t.v", strategy: FULL }) { __typename ... on MutationUpsertMaskingPolicySuccess { data { id } } } }', { ds: ids['ds'] })
