@@ -54,6 +54,22 @@ export function getSchema(): GraphQLSchema {
           description: 'This field needs no credentials.',
           locations: [DirectiveLocation.FIELD_DEFINITION],
         }),
+        new GraphQLDirective({
+          name: 'naturalKey',
+          description: 'Identifies, with the other natural-key fields of the input, the object an upsert adopts or creates; a change means another object.',
+          locations: [DirectiveLocation.INPUT_FIELD_DEFINITION],
+        }),
+        new GraphQLDirective({
+          name: 'writeOnly',
+          description: 'A secret no field returns; the output field named by `version` increases whenever it changes.',
+          locations: [DirectiveLocation.INPUT_FIELD_DEFINITION],
+          args: { version: { type: new GraphQLNonNull(GraphQLString) } },
+        }),
+        new GraphQLDirective({
+          name: 'stringMap',
+          description: 'A JSON object whose values are strings.',
+          locations: [DirectiveLocation.INPUT_FIELD_DEFINITION],
+        }),
       ],
     }),
   );

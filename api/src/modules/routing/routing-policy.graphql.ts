@@ -1,6 +1,6 @@
 /** GraphQL for routing policies and the routing simulator. */
 import { z } from 'zod';
-import { builder, requires } from '../../graphql/builder.ts';
+import { builder, naturalKey, requires } from '../../graphql/builder.ts';
 import { actorOf, offsetPage } from '../../graphql/helpers.ts';
 import { QueryRejectedError } from '../requests/classify.ts';
 import type { RiskIssue } from '../risk/rule-analyzer.ts';
@@ -43,7 +43,7 @@ export function defineRoutingPolicySchema(): void {
   const UpsertRoutingPolicyInput = builder.inputType('UpsertRoutingPolicyInput', {
     description: 'Authoritative for the name: omitted fields take their defaults.',
     fields: (t) => ({
-      name: t.string({ required: true, validate: z.string().min(1).max(200) }),
+      name: t.string({ required: true, description: 'Natural key within the organization.', validate: z.string().min(1).max(200), ...naturalKey }),
       description: t.string({ validate: z.string().max(2000) }),
       datasourceId: t.id({ validate: z.uuid(), description: 'Leave out for an organization-wide policy.' }),
       priority: t.int({ required: true, validate: z.number().int().min(0).max(1_000_000) }),
