@@ -94,3 +94,14 @@ it('previews a table through the governed path: rows filtered by row security, v
     { input: { datasourceId, table: 'audit_trail' } }, analyst);
   expect(hidden.__typename).toBe('NotFound');
 });
+
+it('reports the health of the MariaDB datasource after those requests', async () => {
+  const health = ok(await t.gql<{ datasourceHealth: { pool: { max: number; total: number; idle: number; waiting: number } | null; connection: { ok: boolean; serverVersion: string }; submitted: number; executed: number; errorCount: number; p50DurationMs: number | null } }>(
+    `query($id: ID!) { datasourceHealth(datasourceId: $id) { pool { max total idle waiting } connection { ok serverVersion } submitted executed errorCount p50DurationMs } }`,
+    { id: datasourceId }, org.admin)).datasourceHealth;
+  expect(health).toMatchObject({ connection: { ok: true }, submitted: 1, executed: 1, errorCount: 0 });
+  expect(health.connection.serverVersion).toMatch(/MariaDB/);
+  expect(health.p50DurationMs).toBeGreaterThanOrEqual(0);
+  expect(health.pool).toMatchObject({ max: 10, waiting: 0 });
+  expect(health.pool!.idle).toBe(health.pool!.total);
+});

@@ -81,6 +81,8 @@ beforeAll(async () => {
     create schema hr;
     create table hr.employees (id int primary key, name text);
     create table hr.salaries (employee_id int references hr.employees(id), amount int);
+    create table hr."Odd ""Name""" (id int primary key);
+    insert into hr."Odd ""Name""" values (7);
     create view hr.payroll as select e.name, s.amount from hr.employees e join hr.salaries s on s.employee_id = e.id;
     analyze;`);
   const url = new URL(targetUrl);
@@ -115,7 +117,7 @@ describe('datasourceSchema', () => {
     const view = ok(await schemaOf(org.admin)).datasourceSchema!;
     expect(view.truncated).toBe(false);
     expect(view.schemas.map((s) => [s.name, s.tables.map((x) => x.qualifiedName)])).toEqual([
-      ['hr', ['hr.employees', 'hr.payroll', 'hr.salaries']],
+      ['hr', ['hr.Odd "Name"', 'hr.employees', 'hr.payroll', 'hr.salaries']],
       ['public', ['public.customers', 'public.orders']],
     ]);
     const customers = table(view, 'public.customers');
@@ -132,7 +134,7 @@ describe('datasourceSchema', () => {
       { name: 'orders_pkey', columns: ['id'], unique: true, primary: true },
     ]);
     expect(table(view, 'public.orders').columns.find((c) => c.name === 'customer_id')).toMatchObject({ foreignKey: true });
-    expect(view.graph.nodes.map((n) => n.qualifiedName)).toHaveLength(5);
+    expect(view.graph.nodes.map((n) => n.qualifiedName)).toHaveLength(6);
     expect(view.graph.edges).toEqual([
       { id: 'hr.salaries:salaries_employee_id_fkey', name: 'salaries_employee_id_fkey', source: 'hr.salaries', target: 'hr.employees', columns: ['employee_id'], referencedColumns: ['id'] },
       { id: 'public.orders:orders_customer_id_fkey', name: 'orders_customer_id_fkey', source: 'public.orders', target: 'public.customers', columns: ['customer_id'], referencedColumns: ['id'] },
@@ -232,6 +234,9 @@ describe('previewTable', () => {
     expect(orders.data).toMatchObject({ status: 'EXECUTED', query: 'SELECT * FROM "public"."orders" LIMIT 20' });
     const managed = await preview(org.admin, { table: 'hr.employees', limit: 1 });
     expect(managed.data).toMatchObject({ status: 'EXECUTED', query: 'SELECT * FROM "hr"."employees" LIMIT 1' });
+    // Identifiers are quoted from the catalog's names: case, spaces and quotes survive.
+    const odd = await preview(org.admin, { table: 'hr.Odd "Name"' });
+    expect(odd.data).toMatchObject({ status: 'EXECUTED', query: 'SELECT * FROM "hr"."Odd ""Name""" LIMIT 20', result: { rows: [[7]] } });
   });
 
   it('refuses bad input with a typed error and writes nothing', async () => {
