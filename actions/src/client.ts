@@ -74,7 +74,8 @@ export class GraphQLClient {
       const code = error.extensions?.code ?? '';
       if (code === 'UNAUTHENTICATED' || response.status === 401) throw new CliError(`the API key was refused: ${error.message}`, EXIT.AUTH);
       if (code === 'FORBIDDEN' || response.status === 403) throw new CliError(`not allowed: ${error.message}`, EXIT.AUTH);
-      if (code === 'INTERNAL_SERVER_ERROR') throw new UnreachableError(`AccessFlow failed: ${error.message}`);
+      // A server-side bug, not a transport hiccup: repeating the call would only repeat it.
+      if (code === 'INTERNAL_SERVER_ERROR') throw new CliError(`AccessFlow failed: ${error.message}`, EXIT.UNREACHABLE);
       throw new CliError(`AccessFlow refused the call: ${error.message}`, EXIT.USAGE);
     }
     if (!body.data) throw new UnreachableError(`AccessFlow answered HTTP ${response.status} without data`);

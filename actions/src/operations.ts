@@ -68,7 +68,7 @@ export const UPSERT_DATASOURCE = `mutation AccessflowUpsertDatasource($input: Up
 export const TEST_DATASOURCE_CONNECTION = `mutation AccessflowTestDatasourceConnection($id: ID!) {
   testDatasourceConnection(id: $id) {
     __typename
-    ... on MutationTestDatasourceConnectionSuccess { data { ok error latencyMs serverVersion } }
+    ... on MutationTestDatasourceConnectionSuccess { data { ok error serverVersion } }
     ... on Error { code message }
   }
 }`;

@@ -39,7 +39,7 @@ export interface ProvisionOutcome {
   datasource: { id: string; name: string; dbType: string; host: string; port: number; databaseName: string };
   /** Whether this call created it (false: an existing datasource was updated or unchanged). */
   created: boolean;
-  connection: { ok: boolean; error: string | null; latencyMs: number | null; serverVersion: string | null } | null;
+  connection: { ok: boolean; error: string | null; serverVersion: string | null } | null;
 }
 
 export function upsertInput(options: ProvisionOptions): Record<string, unknown> {

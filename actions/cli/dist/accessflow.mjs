@@ -278,7 +278,7 @@ var UPSERT_DATASOURCE = `mutation AccessflowUpsertDatasource($input: UpsertDatas
 var TEST_DATASOURCE_CONNECTION = `mutation AccessflowTestDatasourceConnection($id: ID!) {
   testDatasourceConnection(id: $id) {
     __typename
-    ... on MutationTestDatasourceConnectionSuccess { data { ok error latencyMs serverVersion } }
+    ... on MutationTestDatasourceConnectionSuccess { data { ok error serverVersion } }
     ... on Error { code message }
   }
 }`;

@@ -19923,7 +19923,7 @@ var UPSERT_DATASOURCE = `mutation AccessflowUpsertDatasource($input: UpsertDatas
 var TEST_DATASOURCE_CONNECTION = `mutation AccessflowTestDatasourceConnection($id: ID!) {
   testDatasourceConnection(id: $id) {
     __typename
-    ... on MutationTestDatasourceConnectionSuccess { data { ok error latencyMs serverVersion } }
+    ... on MutationTestDatasourceConnectionSuccess { data { ok error serverVersion } }
     ... on Error { code message }
   }
 }`;
@@ -20033,7 +20033,7 @@ async function run() {
     const { datasource: d, connection: c } = outcome;
     await summary.addHeading("AccessFlow provision-datasource", 2).addTable([
       ["datasource", "id", "type", "target", "change", "connection"].map((data) => ({ data, header: true })),
-      [d.name, d.id, d.dbType, `${d.host}:${d.port}/${d.databaseName}`, outcome.created ? "created" : "updated", c ? c.ok ? `ok${c.latencyMs !== null ? ` (${c.latencyMs} ms)` : ""}` : `failed: ${c.error ?? ""}` : "not tested"]
+      [d.name, d.id, d.dbType, `${d.host}:${d.port}/${d.databaseName}`, outcome.created ? "created" : "updated", c ? c.ok ? `ok${c.serverVersion ? ` (${c.serverVersion})` : ""}` : `failed: ${c.error ?? ""}` : "not tested"]
     ]).write();
     finish(outcome.exitCode, outcome.message);
   } catch (error2) {

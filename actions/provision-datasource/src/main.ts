@@ -40,7 +40,7 @@ export async function run(): Promise<void> {
       .addHeading('AccessFlow provision-datasource', 2)
       .addTable([
         ['datasource', 'id', 'type', 'target', 'change', 'connection'].map((data) => ({ data, header: true })),
-        [d.name, d.id, d.dbType, `${d.host}:${d.port}/${d.databaseName}`, outcome.created ? 'created' : 'updated', c ? (c.ok ? `ok${c.latencyMs !== null ? ` (${c.latencyMs} ms)` : ''}` : `failed: ${c.error ?? ''}`) : 'not tested'],
+        [d.name, d.id, d.dbType, `${d.host}:${d.port}/${d.databaseName}`, outcome.created ? 'created' : 'updated', c ? (c.ok ? `ok${c.serverVersion ? ` (${c.serverVersion})` : ''}` : `failed: ${c.error ?? ''}`) : 'not tested'],
       ])
       .write();
     finish(outcome.exitCode, outcome.message);
