@@ -74,6 +74,16 @@ it('audits every mutation', async () => {
       .then((d) => (ids['request'] = (d as { id: string }).id)),
     decideQueryRequest: () => call('mutation($id: ID!) { decideQueryRequest(input: { requestId: $id, decision: APPROVE }) { __typename ... on Error { message } } }', { id: ids['request'] }),
     executeQueryRequest: () => call('mutation($id: ID!) { executeQueryRequest(id: $id) { __typename ... on Error { message } } }', { id: ids['request'] }, { authorization: ids['analystAuth']! }),
+    reviseQueryRequest: async () => {
+      const submitted = await call(`mutation($ds: ID!) { submitQuery(input: { datasourceId: $ds, query: "update t set v = 'c' where id = 1" }) { __typename ... on MutationSubmitQuerySuccess { data { id } } } }`, { ds: ids['ds'] }, { authorization: ids['analystAuth']! });
+      const id = (submitted as { id: string }).id;
+      await call('mutation($id: ID!) { decideQueryRequest(input: { requestId: $id, decision: REQUEST_CHANGES, comment: "narrow it" }) { __typename ... on Error { message } } }', { id });
+      return call(`mutation($id: ID!) { reviseQueryRequest(input: { requestId: $id, query: "update t set v = 'c' where id = 1 and v = 'b'" }) { __typename ... on Error { message } } }`, { id }, { authorization: ids['analystAuth']! });
+    },
+    decideQueryRequests: async () => {
+      const submitted = await call(`mutation($ds: ID!) { submitQuery(input: { datasourceId: $ds, query: "update t set v = 'd' where id = 1" }) { __typename ... on MutationSubmitQuerySuccess { data { id } } } }`, { ds: ids['ds'] }, { authorization: ids['analystAuth']! });
+      return call('mutation($id: ID!) { decideQueryRequests(input: { requestIds: [$id], decision: APPROVE }) { __typename ... on Error { message } } }', { id: (submitted as { id: string }).id });
+    },
     cancelQueryRequest: async () => {
       const d = await call(`mutation($ds: ID!) { submitQuery(input: { datasourceId: $ds, query: "delete from t where id = 1" }) { __typename ... on MutationSubmitQuerySuccess { data { id } } } }`, { ds: ids['ds'] }, { authorization: ids['analystAuth']! });
       return call('mutation($id: ID!) { cancelQueryRequest(id: $id) { __typename ... on Error { message } } }', { id: (d as { id: string }).id }, { authorization: ids['analystAuth']! });

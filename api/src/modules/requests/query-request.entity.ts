@@ -88,7 +88,8 @@ export type Decision = (typeof DECISIONS)[number];
 export const ReviewDecisionEntity = defineEntity({
   name: 'ReviewDecision',
   tableName: 'review_decisions',
-  uniques: [{ properties: ['requestId', 'reviewerId', 'stage'] }],
+  // One decision per reviewer, stage and text: a revision is reviewed afresh.
+  uniques: [{ properties: ['requestId', 'reviewerId', 'stage', 'sqlHash'] }],
   properties: {
     id: idColumn(),
     organizationId: organizationIdColumn().index(),

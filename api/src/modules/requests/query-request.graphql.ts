@@ -17,7 +17,7 @@ import {
   type ReviewDecision,
   type RiskIssue,
 } from './query-request.entity.ts';
-import { requestTopic, reviewQueueTopic } from './query-request.service.ts';
+import { requestTopic, reviewQueueTopic, type BulkDecisionOutcome } from './query-request.service.ts';
 import type { AnalyzedStatement } from './sql-analysis.service.ts';
 
 export const QueryRequestRef = builder.objectRef<QueryRequest>('QueryRequest');
@@ -121,6 +121,17 @@ export function defineQueryRequestSchema(): void {
       requestId: t.id({ required: true, validate: z.uuid() }),
       decision: t.field({ type: DecisionEnum, required: true }),
       comment: t.string({ description: 'Required to REJECT or REQUEST_CHANGES.', validate: z.string().max(5000) }),
+      sqlHash: t.string({
+        description: 'The sqlHash of the text you reviewed: when the request has been revised since, the decision is refused (Conflict).',
+        validate: z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 in hex'),
+      }),
+    }),
+  });
+  const ReviseInput = builder.inputType('ReviseQueryRequestInput', {
+    fields: (t) => ({
+      requestId: t.id({ required: true, validate: z.uuid() }),
+      query: t.string({ required: true, validate: z.string().max(100_000, 'must be at most 100000 characters') }),
+      justification: t.string({ validate: z.string().max(5000) }),
     }),
   });
   const RequestFilter = builder.inputType('QueryRequestFilter', {
@@ -215,6 +226,14 @@ export function defineQueryRequestSchema(): void {
       args: { input: t.arg({ type: DecideInput, required: true }) },
       resolve: (_root, { input }, ctx) => ctx.services.queryRequests.decide(actorOf(ctx), ctx.origin, { ...input, requestId: String(input.requestId) }),
     }),
+    reviseQueryRequest: t.field({
+      type: QueryRequestRef,
+      description: 'After REQUEST_CHANGES, the submitter’s new text: judged and reviewed afresh from the first stage.',
+      ...requires('QUERY_SUBMIT_SELECT'),
+      errors: { types: [QueryRejectedError] },
+      args: { input: t.arg({ type: ReviseInput, required: true }) },
+      resolve: (_root, { input }, ctx) => ctx.services.queryRequests.revise(actorOf(ctx), ctx.origin, { ...input, requestId: String(input.requestId) }),
+    }),
     executeQueryRequest: t.field({
       type: QueryRequestRef,
       ...requires('QUERY_SUBMIT_SELECT'),
@@ -228,6 +247,41 @@ export function defineQueryRequestSchema(): void {
       errors: {},
       args: { id: t.arg.id({ required: true, validate: z.uuid() }) },
       resolve: (_root, args, ctx) => ctx.services.queryRequests.cancel(actorOf(ctx), ctx.origin, String(args.id)),
+    }),
+  }));
+
+  const BulkOutcomeRef = builder.objectRef<BulkDecisionOutcome>('BulkDecisionOutcome').implement({
+    description: 'One request of a bulk decision: decided (request) or not (error), independently of the others.',
+    fields: (t) => ({
+      requestId: t.exposeID('requestId'),
+      request: t.field({ type: QueryRequestRef, nullable: true, resolve: (o) => o.request }),
+      error: t.field({
+        type: builder.simpleObject('BulkDecisionError', {
+          description: 'Why this request was not decided: the code and message decideQueryRequest would have returned.',
+          fields: (e) => ({ code: e.string(), message: e.string() }),
+        }),
+        nullable: true,
+        // A plain object: an Error instance as a field value would be raised as a GraphQL error.
+        resolve: (o) => (o.error ? { code: o.error.code, message: o.error.message } : null),
+      }),
+    }),
+  });
+  const DecideManyInput = builder.inputType('DecideQueryRequestsInput', {
+    fields: (t) => ({
+      requestIds: t.idList({ required: true, validate: z.array(z.uuid()).min(1).max(100, 'at most 100 requests at once') }),
+      decision: t.field({ type: DecisionEnum, required: true }),
+      comment: t.string({ description: 'Required to REJECT or REQUEST_CHANGES; the same comment on each.', validate: z.string().max(5000) }),
+    }),
+  });
+  builder.mutationFields((t) => ({
+    decideQueryRequests: t.field({
+      type: [BulkOutcomeRef],
+      description: 'The same decision on up to 100 requests; each succeeds or fails on its own, with every rule of decideQueryRequest.',
+      ...requires('QUERY_REVIEW'),
+      errors: {},
+      args: { input: t.arg({ type: DecideManyInput, required: true }) },
+      resolve: (_root, { input }, ctx) =>
+        ctx.services.queryRequests.decideMany(actorOf(ctx), ctx.origin, { ...input, requestIds: input.requestIds.map(String) }),
     }),
   }));
 

@@ -54,6 +54,8 @@ export interface DecideInput {
   requestId: string;
   decision: Decision;
   comment?: string | null;
+  /** The text the reviewer read; a decision on a text that has changed since is refused. */
+  sqlHash?: string | null;
 }
 
 export const requestTopic = (id: string) => `query-request:${id}`;
@@ -76,6 +78,50 @@ function scheduledActor(user: User): Actor {
 
 /** Beyond a datasource's statement timeout, how long a run may still be finishing (engine watchdog, network). */
 const ABANDONED_MARGIN_SECONDS = 120;
+
+export interface BulkDecisionOutcome {
+  requestId: string;
+  request: QueryRequest | null;
+  error: DomainError | null;
+}
+
+export interface ReviseInput {
+  requestId: string;
+  query: string;
+  justification?: string | null;
+}
+
+/** How a statement was judged for its submitter (see `assess`). */
+interface Assessment {
+  classification: Classification;
+  groupIds: readonly string[];
+  access: EffectiveAccess;
+  predicates: RowPredicate[];
+  plan: Awaited<ReturnType<typeof planOf>>;
+  risk: ReturnType<typeof analyzeRisk>;
+  routing: { status: QueryStatus; reason: string };
+}
+
+/** The request's columns that follow from its text and its assessment. */
+function assessedFields(query: string, { classification, plan, risk, routing }: Assessment) {
+  return {
+    sqlText: query,
+    sqlHash: sha256(query),
+    queryType: classification.type,
+    readOnly: classification.readOnly,
+    tables: classification.tables.map((t) => (t.schema ? `${t.schema}.${t.name}` : t.name)),
+    hasWhere: classification.hasWhere,
+    hasLimit: classification.hasLimit,
+    transactional: classification.transactional,
+    status: routing.status,
+    reviewDeadline: routing.status === 'APPROVED' ? null : new Date(Date.now() + plan.approvalTimeoutHours * 3_600_000),
+    riskScore: risk.score,
+    riskLevel: risk.level,
+    riskSummary: risk.summary,
+    riskIssues: risk.issues,
+    plan,
+  };
+}
 
 /** A request moved to EXECUTING, with what its run needs, read in the claiming transaction. */
 interface Claim {
@@ -157,7 +203,7 @@ export class QueryRequestService {
       const groupIds = await groupIdsOf(em, actor.userId);
       const decided = await em.find(ReviewDecisionEntity, { reviewerId: actor.userId, requestId: { $in: pending.map((r) => r.id) } });
       return pending
-        .filter((r) => eligible(actor, groupIds, stageApprovers(r)) && !decided.some((d) => d.requestId === r.id && d.stage === r.currentStage))
+        .filter((r) => eligible(actor, groupIds, stageApprovers(r)) && !decided.some((d) => d.requestId === r.id && d.stage === r.currentStage && d.sqlHash === r.sqlHash))
         .slice(offset, offset + limit);
     });
   }
@@ -175,67 +221,33 @@ export class QueryRequestService {
       const datasource = await em.findOne(DatasourceEntity, { id: input.datasourceId });
       if (!datasource) throw new NotFoundError('Datasource', input.datasourceId);
       if (!datasource.active) throw new ConflictError(`datasource "${datasource.name}" is inactive`);
-      const classification = await classify(datasource.dbType, input.query);
-      assertRoleMay(actor.role, classification);
       const org = await em.findOneOrFail(OrganizationEntity, { id: actor.orgId });
       if (org.maxQueriesPerDay > 0) {
         const since = new Date(Date.now() - 86_400_000);
         assertWithinQuota('maxQueriesPerDay', org.maxQueriesPerDay, await em.count(QueryRequestEntity, { createdAt: { $gte: since } }));
       }
-      const groupIds = await groupIdsOf(em, actor.userId);
-      const access = await accessOf(this.grants, em, actor, groupIds, datasource.id);
-      assertAllowed(access, classification, datasource);
-      // A statement row security cannot filter is refused now, not after a reviewer has approved it.
-      const predicates = await this.rowSecurity.predicatesFor(em, datasource.id, actor.userId, groupIds);
-      await filtered(datasource, classification, input.query, predicates);
-      const plan = await planOf(em, datasource);
-      const risk = analyzeRisk(classification, input.query, access, await this.classificationTags.classifiedOf(em, datasource.id));
-      const routing = route(classification, risk.level, plan, datasource);
-
+      const assessed = await this.assess(em, actor, datasource, input.query);
+      const { classification, access, groupIds, predicates } = assessed;
       const request = em.create(QueryRequestEntity, {
         organizationId: actor.orgId,
         datasourceId: datasource.id,
         submittedById: actor.userId,
         clientRequestId: input.clientRequestId ?? null,
-        sqlText: input.query,
-        sqlHash: sha256(input.query),
-        queryType: classification.type,
-        readOnly: classification.readOnly,
-        tables: classification.tables.map((t) => (t.schema ? `${t.schema}.${t.name}` : t.name)),
-        hasWhere: classification.hasWhere,
-        hasLimit: classification.hasLimit,
-        transactional: classification.transactional,
-        status: routing.status,
         justification: input.justification ?? null,
         scheduledFor: input.scheduledFor ?? null,
-        reviewDeadline: routing.status === 'APPROVED' ? null : new Date(Date.now() + plan.approvalTimeoutHours * 3_600_000),
         cicdOrigin: origin.ci,
-        riskScore: risk.score,
-        riskLevel: risk.level,
-        riskSummary: risk.summary,
-        riskIssues: risk.issues,
-        plan,
+        ...assessedFields(input.query, assessed),
       });
       // A concurrent submission with the same clientRequestId: the other one stands.
       await flushOrConflict(em, `a request with clientRequestId ${input.clientRequestId} already exists`);
       const by = auditOriginOf(actor, origin);
-      const target = { targetType: 'QueryRequest', targetId: request.id };
       await this.audit.append(em, actor.orgId, by, {
         action: 'QUERY_SUBMITTED',
-        ...target,
+        targetType: 'QueryRequest',
+        targetId: request.id,
         metadata: { datasourceId: datasource.id, queryType: classification.type, readOnly: classification.readOnly, tables: request.tables, sqlHash: request.sqlHash, status: 'PENDING_AI', cicdOrigin: origin.ci },
       });
-      await this.audit.append(em, actor.orgId, by, {
-        action: 'QUERY_ANALYZED',
-        ...target,
-        metadata: { analyzer: 'rules', riskScore: risk.score, riskLevel: risk.level, issues: risk.issues.map((i) => i.code) },
-      });
-      // The decision record (FEATURES K3): the verdict and what decided it.
-      await this.audit.append(em, actor.orgId, by, {
-        action: routing.status === 'APPROVED' ? 'QUERY_APPROVED' : 'QUERY_REVIEW_REQUIRED',
-        ...target,
-        metadata: { decision: { verdict: routing.status, reason: routing.reason, decidedBy: 'REVIEW_PLAN', plan: plan.name, grantIds: access.grantIds } },
-      });
+      await this.recordAssessment(em, actor.orgId, by, request.id, assessed);
       const runNow = input.execute === true && request.status === 'APPROVED' && !request.scheduledFor;
       return { request, claim: runNow ? await this.claim(em, actor, by, { request, datasource, classification, access, groupIds, predicates }) : null };
     }).catch(async (error: unknown) => {
@@ -250,6 +262,67 @@ export class QueryRequestService {
     return outcome.claim ? this.run(actor.orgId, auditOriginOf(actor, origin), outcome.claim) : outcome.request;
   }
 
+  /**
+   * A statement judged for its submitter: classified, admitted by role and grants, checked against row security
+   * (a statement it cannot filter is refused now, not after a reviewer approved it), risk-scored and routed.
+   */
+  private async assess(em: EntityManager, actor: Actor, datasource: Datasource, query: string): Promise<Assessment> {
+    const classification = await classify(datasource.dbType, query);
+    assertRoleMay(actor.role, classification);
+    const groupIds = await groupIdsOf(em, actor.userId);
+    const access = await accessOf(this.grants, em, actor, groupIds, datasource.id);
+    assertAllowed(access, classification, datasource);
+    const predicates = await this.rowSecurity.predicatesFor(em, datasource.id, actor.userId, groupIds);
+    await filtered(datasource, classification, query, predicates);
+    const plan = await planOf(em, datasource);
+    const risk = analyzeRisk(classification, query, access, await this.classificationTags.classifiedOf(em, datasource.id));
+    return { classification, groupIds, access, predicates, plan, risk, routing: route(classification, risk.level, plan, datasource) };
+  }
+
+  /** The analysis and the decision record (FEATURES K3): the verdict and what decided it. */
+  private async recordAssessment(em: EntityManager, orgId: string, by: AuditOrigin, requestId: string, { risk, routing, plan, access }: Assessment): Promise<void> {
+    const target = { targetType: 'QueryRequest', targetId: requestId };
+    await this.audit.append(em, orgId, by, {
+      action: 'QUERY_ANALYZED',
+      ...target,
+      metadata: { analyzer: 'rules', riskScore: risk.score, riskLevel: risk.level, issues: risk.issues.map((i) => i.code) },
+    });
+    await this.audit.append(em, orgId, by, {
+      action: routing.status === 'APPROVED' ? 'QUERY_APPROVED' : 'QUERY_REVIEW_REQUIRED',
+      ...target,
+      metadata: { decision: { verdict: routing.status, reason: routing.reason, decidedBy: 'REVIEW_PLAN', plan: plan.name, grantIds: access.grantIds } },
+    });
+  }
+
+  /**
+   * The submitter's new text after REQUEST_CHANGES: judged afresh as a new submission would be, and reviewed
+   * afresh from the first stage — earlier decisions stay in the history, bound to the text they were about.
+   */
+  async revise(actor: Actor, origin: Origin, input: ReviseInput): Promise<QueryRequest> {
+    const request = await this.store.tenant(actor.orgId, async (em) => {
+      const request = await this.lock(em, actor, input.requestId);
+      if (request.submittedById !== actor.userId) throw new ForbiddenError('only the submitter may revise a request');
+      if (request.status !== 'CHANGES_REQUESTED') throw new ConflictError(`the request is ${request.status}; only a request with changes requested can be revised`);
+      const datasource = await em.findOne(DatasourceEntity, { id: request.datasourceId });
+      if (!datasource) throw new NotFoundError('Datasource', request.datasourceId);
+      if (!datasource.active) throw new ConflictError(`datasource "${datasource.name}" is inactive`);
+      const assessed = await this.assess(em, actor, datasource, input.query);
+      const previousHash = request.sqlHash;
+      em.assign(request, { ...assessedFields(input.query, assessed), currentStage: 1, ...(input.justification != null ? { justification: input.justification } : {}) });
+      const by = auditOriginOf(actor, origin);
+      await this.audit.append(em, actor.orgId, by, {
+        action: 'QUERY_REVISED',
+        targetType: 'QueryRequest',
+        targetId: request.id,
+        metadata: { previousSqlHash: previousHash, sqlHash: request.sqlHash, queryType: assessed.classification.type, tables: request.tables },
+      });
+      await this.recordAssessment(em, actor.orgId, by, request.id, assessed);
+      return request;
+    });
+    this.publish(request);
+    return request;
+  }
+
   async decide(actor: Actor, origin: Origin, input: DecideInput): Promise<QueryRequest> {
     if (input.decision !== 'APPROVE' && !input.comment?.trim()) {
       throw new ValidationError('comment: required to reject or request changes', [{ path: 'comment', message: 'required to reject or request changes' }]);
@@ -262,7 +335,10 @@ export class QueryRequestService {
       if (!eligible(actor, await groupIdsOf(em, actor.userId), approvers)) {
         throw new ForbiddenError(`you are not an approver of stage ${request.currentStage} of this request`);
       }
-      if (await em.count(ReviewDecisionEntity, { requestId: request.id, reviewerId: actor.userId, stage: request.currentStage })) {
+      if (input.sqlHash && input.sqlHash !== request.sqlHash) {
+        throw new ConflictError('the statement has changed since you read it (its sqlHash differs); read it again before deciding');
+      }
+      if (await em.count(ReviewDecisionEntity, { requestId: request.id, reviewerId: actor.userId, stage: request.currentStage, sqlHash: request.sqlHash })) {
         throw new ConflictError(`you have already decided stage ${request.currentStage} of this request`);
       }
       em.create(ReviewDecisionEntity, {
@@ -279,7 +355,8 @@ export class QueryRequestService {
       if (input.decision === 'REJECT') request.status = 'REJECTED';
       else if (input.decision === 'REQUEST_CHANGES') request.status = 'CHANGES_REQUESTED';
       else {
-        const approvals = await em.count(ReviewDecisionEntity, { requestId: request.id, stage: decidedStage, decision: 'APPROVE' });
+        // Only approvals of this exact text count: a revision starts the review again.
+        const approvals = await em.count(ReviewDecisionEntity, { requestId: request.id, stage: decidedStage, decision: 'APPROVE', sqlHash: request.sqlHash });
         if (approvals >= request.plan.minApprovalsRequired) {
           const lastStage = Math.max(1, ...request.plan.approvers.map((a) => a.stage));
           if (decidedStage < lastStage) request.currentStage = decidedStage + 1;
@@ -305,6 +382,23 @@ export class QueryRequestService {
     });
     this.publish(request);
     return request;
+  }
+
+  /**
+   * One decision on several requests (the review queue's bulk action): each is decided in its own transaction
+   * with every rule of `decide`, so one that fails (not eligible, decided meanwhile …) leaves the others decided.
+   */
+  async decideMany(actor: Actor, origin: Origin, input: Omit<DecideInput, 'requestId' | 'sqlHash'> & { requestIds: readonly string[] }): Promise<BulkDecisionOutcome[]> {
+    const outcomes: BulkDecisionOutcome[] = [];
+    for (const requestId of new Set(input.requestIds)) {
+      try {
+        outcomes.push({ requestId, request: await this.decide(actor, origin, { requestId, decision: input.decision, comment: input.comment ?? null }), error: null });
+      } catch (error) {
+        if (!(error instanceof DomainError) || error instanceof ValidationError) throw error;
+        outcomes.push({ requestId, request: null, error });
+      }
+    }
+    return outcomes;
   }
 
   async cancel(actor: Actor, origin: Origin, id: string): Promise<QueryRequest> {
