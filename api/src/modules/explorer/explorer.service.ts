@@ -1,13 +1,19 @@
 /**
- * The schema explorer (FEATURES B4): a datasource's catalog, introspected by its engine and cached per replica
- * for CACHE_TTL_MS (or until the datasource's settings change, or `refresh`), shown to each caller through their
- * grants (schema-view.ts); and the governed sample preview, which is an ordinary governed request.
+ * The schema explorer (FEATURES B4): a datasource's catalog, introspected by its engine and cached in each
+ * replica's memory for CACHE_TTL_MS, shown to each caller through their grants (schema-view.ts); and the
+ * governed sample preview, which is an ordinary governed request.
+ *
+ * A cached introspection is read again when it is older than the TTL, when the datasource's settings changed
+ * (its updatedAt), or when `refresh` ran on ANY replica since: a refresh is an audit event
+ * (DATASOURCE_SCHEMA_REFRESHED), and each read looks up the latest one (an indexed lookup by action), so every
+ * replica notices it on its next read without a shared cache.
  */
 import { ConnectionFailedError, NotFoundError, ValidationError } from '../../errors.ts';
 import { EngineError, engineFor } from '../../engines/engine.ts';
 import type { SchemaSnapshot } from '../../engines/introspection.ts';
 import type { Actor, Origin } from '../../graphql/context.ts';
 import type { EntityManager } from '../../store/store.ts';
+import { AuditEventEntity } from '../audit/audit-event.entity.ts';
 import { auditOriginOf } from '../audit/audit.service.ts';
 import { AuditedService } from '../audit/audited-service.ts';
 import type { AuditService } from '../audit/audit.service.ts';
@@ -35,7 +41,16 @@ interface CacheEntry {
   /** The datasource's updatedAt when it was read: a changed datasource is introspected again. */
   version: number;
   introspectedAt: Date;
+  /** The latest refresh (audit event time) this entry already reflects; a later one makes it stale. */
+  freshAsOf: Date;
   snapshot: SchemaSnapshot;
+}
+
+/** The datasource, what shapes the caller's view of it, and when its schema was last refreshed (any replica). */
+interface Seen {
+  datasource: Datasource;
+  viewer: Viewer;
+  refreshedAt: Date | null;
 }
 
 export interface DatasourceSchemaView extends SchemaView {
@@ -80,24 +95,24 @@ export class ExplorerService extends AuditedService {
     const needle = validSearch(search);
     const seen = await this.viewerOf(actor, datasourceId);
     if (!seen) return null;
-    const { datasource, viewer } = seen;
-    const entry = await this.snapshotOf(datasource, false);
-    return viewFor(datasource, entry, viewer, needle);
+    return viewFor(seen.datasource, await this.snapshotOf(seen, false), seen.viewer, needle);
   }
 
   /** Introspects again now (audited) and returns the caller's view of the fresh schema. */
   async refresh(actor: Actor, origin: Origin, datasourceId: string): Promise<DatasourceSchemaView> {
-    const { datasource, viewer } = await this.mustView(actor, datasourceId);
-    const entry = await this.snapshotOf(datasource, true);
-    await this.store.tenant(actor.orgId, (em) =>
+    const seen = await this.mustView(actor, datasourceId);
+    const entry = await this.snapshotOf(seen, true);
+    const event = await this.store.tenant(actor.orgId, (em) =>
       this.audit.append(em, actor.orgId, auditOriginOf(actor, origin), {
-        action: 'DATASOURCE_SCHEMA_REFRESHED',
+        action: REFRESHED,
         targetType: 'Datasource',
-        targetId: datasource.id,
-        metadata: { tables: entry.snapshot.tables.length, schemas: entry.snapshot.schemas.length, truncated: entry.snapshot.truncated },
+        targetId: seen.datasource.id,
+        metadata: { tables: entry.snapshot.tables.length, schemas: entry.snapshot.schemas.length, truncated: entry.snapshot.truncated, introspectedAt: entry.introspectedAt.toISOString() },
       }),
     );
-    return viewFor(datasource, entry, viewer, null);
+    // This replica's entry is what the refresh read: the event must not make it look stale here.
+    if (entry.freshAsOf < event.createdAt) entry.freshAsOf = event.createdAt;
+    return viewFor(seen.datasource, entry, seen.viewer, null);
   }
 
   /**
@@ -112,8 +127,9 @@ export class ExplorerService extends AuditedService {
     }
     const wanted = input.table.trim();
     if (wanted === '' || wanted.length > 500) throw new ValidationError('table: schema.table or table', [{ path: 'table', message: 'schema.table or table' }]);
-    const { datasource, viewer } = await this.mustView(actor, input.datasourceId);
-    const { snapshot } = await this.snapshotOf(datasource, false);
+    const seen = await this.mustView(actor, input.datasourceId);
+    const { datasource, viewer } = seen;
+    const { snapshot } = await this.snapshotOf(seen, false);
     const table =
       snapshot.tables.find((t) => qualifiedNameOf(t) === wanted) ??
       snapshot.tables.find((t) => t.schema === viewer.defaultSchema && t.name === wanted);
@@ -130,17 +146,14 @@ export class ExplorerService extends AuditedService {
     });
   }
 
-  private async mustView(actor: Actor, datasourceId: string): Promise<{ datasource: Datasource; viewer: Viewer }> {
+  private async mustView(actor: Actor, datasourceId: string): Promise<Seen> {
     const seen = await this.viewerOf(actor, datasourceId);
     if (!seen) throw new NotFoundError('Datasource', datasourceId);
     return seen;
   }
 
-  /**
-   * The datasource and what shapes the caller's view of it; null unless they may see it (datasource managers see
-   * every datasource and table, everyone else needs a live grant on it).
-   */
-  private async viewerOf(actor: Actor, datasourceId: string): Promise<{ datasource: Datasource; viewer: Viewer } | null> {
+  /** Null unless the caller may see the datasource (datasource managers see every one, everyone else needs a live grant). */
+  private async viewerOf(actor: Actor, datasourceId: string): Promise<Seen | null> {
     return this.store.tenant(actor.orgId, async (em) => {
       const datasource = await em.findOne(DatasourceEntity, { id: datasourceId });
       if (!datasource) return null;
@@ -157,22 +170,29 @@ export class ExplorerService extends AuditedService {
           tags: await tagsOf(em, datasource.id),
           defaultSchema: defaultSchemaOf(datasource),
         },
+        refreshedAt: await lastRefreshOf(em, datasource.id),
       };
     });
   }
 
-  private async snapshotOf(datasource: Datasource, fresh: boolean): Promise<CacheEntry> {
+  private async snapshotOf({ datasource, refreshedAt }: Seen, fresh: boolean): Promise<CacheEntry> {
     const version = datasource.updatedAt.getTime();
     const cached = this.cache.get(datasource.id);
-    if (!fresh && cached && cached.version === version && Date.now() - cached.introspectedAt.getTime() < CACHE_TTL_MS) return cached;
+    const valid =
+      cached !== undefined &&
+      cached.version === version &&
+      Date.now() - cached.introspectedAt.getTime() < CACHE_TTL_MS &&
+      (refreshedAt === null || cached.freshAsOf >= refreshedAt);
+    if (!fresh && valid) return cached;
     const running = this.inFlight.get(datasource.id);
     if (running) return running;
-    const introspection = this.introspect(datasource, version).finally(() => this.inFlight.delete(datasource.id));
+    const introspection = this.introspect(datasource, version, refreshedAt).finally(() => this.inFlight.delete(datasource.id));
     this.inFlight.set(datasource.id, introspection);
     return introspection;
   }
 
-  private async introspect(datasource: Datasource, version: number): Promise<CacheEntry> {
+  private async introspect(datasource: Datasource, version: number, refreshedAt: Date | null): Promise<CacheEntry> {
+    const startedAt = new Date();
     let snapshot: SchemaSnapshot;
     try {
       snapshot = await engineFor(datasource.dbType).introspect(datasource.id, this.datasources.connectionSpec(datasource));
@@ -180,7 +200,9 @@ export class ExplorerService extends AuditedService {
       if (error instanceof EngineError) throw new ConnectionFailedError(error.message, error.kind);
       throw error;
     }
-    const entry = { version, introspectedAt: new Date(), snapshot };
+    // Read after the refresh it reacts to (if any), so that refresh is reflected.
+    const freshAsOf = refreshedAt !== null && refreshedAt > startedAt ? refreshedAt : startedAt;
+    const entry: CacheEntry = { version, introspectedAt: new Date(), freshAsOf, snapshot };
     this.cache.delete(datasource.id);
     this.cache.set(datasource.id, entry);
     if (this.cache.size > CACHE_MAX_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
@@ -207,6 +229,14 @@ function validSearch(search: string | null): string | null {
 
 async function tagsOf(em: EntityManager, datasourceId: string) {
   return em.find(ClassificationTagEntity, { datasourceId });
+}
+
+const REFRESHED = 'DATASOURCE_SCHEMA_REFRESHED';
+
+/** When the datasource's schema was last refreshed, on any replica (the audit log's record of it). */
+async function lastRefreshOf(em: EntityManager, datasourceId: string): Promise<Date | null> {
+  const [latest] = await em.find(AuditEventEntity, { action: REFRESHED, targetId: datasourceId }, { orderBy: { createdAt: 'desc' }, limit: 1, fields: ['createdAt'] });
+  return latest?.createdAt ?? null;
 }
 
 /** Where an unqualified name resolves: `public` (the engine pins search_path) or the MySQL database. */

@@ -3,6 +3,7 @@
  * (grants, restricted and masked columns, classification tags), search, the FK graph, the cache and its refresh,
  * and the governed sample preview (row security and masking applied, audited) — plus the bad inputs.
  */
+import { randomBytes } from 'node:crypto';
 import { inject, afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresDatabase } from '../../../test/servers.ts';
 import { createOrg, createTestApp, createUserWithKey, ok, rowCounts, setupFirstOrg, superuserQuery, type Caller, type Org, type TestApp } from '../../../test/harness.ts';
@@ -35,6 +36,13 @@ interface SchemaView {
   graph: { nodes: { qualifiedName: string }[]; edges: { id: string; source: string; target: string; columns: string[]; referencedColumns: string[] }[] };
 }
 
+/** Shared by both replicas of the cache test. */
+const KEYS = {
+  JWT_SIGNING_KEY: randomBytes(32).toString('hex'),
+  AUDIT_HMAC_KEY: randomBytes(32).toString('hex'),
+  ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+};
+
 let t: TestApp;
 let org: Org;
 let targetUrl: string;
@@ -49,8 +57,8 @@ let { mutate, decide, execute } = {} as ReturnType<typeof workflow>;
 const tablesOf = (view: SchemaView) => view.schemas.flatMap((s) => s.tables);
 const table = (view: SchemaView, name: string) => tablesOf(view).find((x) => x.qualifiedName === name)!;
 
-async function schemaOf(caller: Caller, search?: string) {
-  return t.gql<{ datasourceSchema: SchemaView | null }>(
+async function schemaOf(caller: Caller, search?: string, app = t) {
+  return app.gql<{ datasourceSchema: SchemaView | null }>(
     `query($id: ID!, $search: String) { datasourceSchema(datasourceId: $id, search: $search) { ${SCHEMA_FIELDS} } }`,
     { id: datasourceId, search },
     caller,
@@ -68,7 +76,7 @@ const preview = (caller: Caller, input: Record<string, unknown>) =>
   { input: { datasourceId, ...input } }, caller);
 
 beforeAll(async () => {
-  t = await createTestApp();
+  t = await createTestApp({ env: KEYS });
   ({ mutate, decide, execute } = workflow(t, () => datasourceId));
   org = await setupFirstOrg(t);
   targetUrl = await createPostgresDatabase(inject('postgresUrl'));
@@ -196,6 +204,26 @@ describe('datasourceSchema', () => {
     expect(after.graph.edges.map((e) => e.source)).toContain('public.invoices');
     const events = await superuserQuery<{ actor_id: string; target_id: string }>(t.databaseUrl!, `select actor_id, target_id from audit_events where action = 'DATASOURCE_SCHEMA_REFRESHED'`);
     expect(events).toEqual([{ actor_id: analyst.id, target_id: datasourceId }]);
+  });
+
+  it('makes a refresh on one replica visible on every replica at its next read', async () => {
+    const second = await createTestApp({ env: { ...KEYS, DATABASE_URL: t.databaseUrl! } });
+    try {
+      const before = ok(await schemaOf(org.admin, undefined, second)).datasourceSchema!;
+      expect(tablesOf(before).map((x) => x.qualifiedName)).not.toContain('public.shipments');
+      await superuserQuery(targetUrl, 'create table shipments (id int primary key)');
+      // Still cached on the second replica.
+      expect(ok(await schemaOf(org.admin, undefined, second)).datasourceSchema!.introspectedAt).toBe(before.introspectedAt);
+      const refreshed = (await refresh(org.admin)).data!;
+      expect(tablesOf(refreshed).map((x) => x.qualifiedName)).toContain('public.shipments');
+      const after = ok(await schemaOf(org.admin, undefined, second)).datasourceSchema!;
+      expect(tablesOf(after).map((x) => x.qualifiedName)).toContain('public.shipments');
+      // Each replica reads the catalog once for that refresh, then serves its cache again.
+      expect(ok(await schemaOf(org.admin, undefined, second)).datasourceSchema!.introspectedAt).toBe(after.introspectedAt);
+      expect(ok(await schemaOf(org.admin)).datasourceSchema!.introspectedAt).toBe(refreshed.introspectedAt);
+    } finally {
+      await second.close();
+    }
   });
 
   it('refuses to refresh for callers without a grant or of another organization, writing nothing', async () => {
