@@ -158,7 +158,6 @@ export function sarif(outcome: SqlReviewOutcome, toolVersion: string): object {
           driver: {
             name: 'AccessFlow SQL review',
             version: toolVersion,
-            informationUri: 'https://github.com/accessflow/accessflow',
             rules: rules.map((id) => ({ id, shortDescription: { text: ruleText(id) } })),
           },
         },

@@ -123,7 +123,7 @@ var GraphQLClient = class {
       const code2 = error.extensions?.code ?? "";
       if (code2 === "UNAUTHENTICATED" || response.status === 401) throw new CliError(`the API key was refused: ${error.message}`, EXIT.AUTH);
       if (code2 === "FORBIDDEN" || response.status === 403) throw new CliError(`not allowed: ${error.message}`, EXIT.AUTH);
-      if (code2 === "INTERNAL_SERVER_ERROR") throw new UnreachableError(`AccessFlow failed: ${error.message}`);
+      if (code2 === "INTERNAL_SERVER_ERROR") throw new CliError(`AccessFlow failed: ${error.message}`, EXIT.UNREACHABLE);
       throw new CliError(`AccessFlow refused the call: ${error.message}`, EXIT.USAGE);
     }
     if (!body.data) throw new UnreachableError(`AccessFlow answered HTTP ${response.status} without data`);
@@ -2140,7 +2140,6 @@ function sarif(outcome, toolVersion) {
           driver: {
             name: "AccessFlow SQL review",
             version: toolVersion,
-            informationUri: "https://github.com/accessflow/accessflow",
             rules: rules.map((id) => ({ id, shortDescription: { text: ruleText(id) } }))
           }
         },

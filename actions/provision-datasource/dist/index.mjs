@@ -19739,7 +19739,7 @@ var GraphQLClient = class {
       const code = error2.extensions?.code ?? "";
       if (code === "UNAUTHENTICATED" || response.status === 401) throw new CliError(`the API key was refused: ${error2.message}`, EXIT.AUTH);
       if (code === "FORBIDDEN" || response.status === 403) throw new CliError(`not allowed: ${error2.message}`, EXIT.AUTH);
-      if (code === "INTERNAL_SERVER_ERROR") throw new UnreachableError(`AccessFlow failed: ${error2.message}`);
+      if (code === "INTERNAL_SERVER_ERROR") throw new CliError(`AccessFlow failed: ${error2.message}`, EXIT.UNREACHABLE);
       throw new CliError(`AccessFlow refused the call: ${error2.message}`, EXIT.USAGE);
     }
     if (!body.data) throw new UnreachableError(`AccessFlow answered HTTP ${response.status} without data`);
