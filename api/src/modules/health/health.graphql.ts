@@ -69,5 +69,11 @@ export function defineHealthSchema(): void {
       args: { datasourceId: t.arg.id({ required: true, validate: z.uuid() }) },
       resolve: (_root, args, ctx) => ctx.services.health.health(actorOf(ctx), String(args.datasourceId)),
     }),
+    datasourcesHealth: t.field({
+      type: [HealthRef],
+      description: 'datasourceHealth of every datasource of the organization, by name (the live checks run in parallel).',
+      ...requires('DATASOURCES_MANAGE'),
+      resolve: (_root, _args, ctx) => ctx.services.health.all(actorOf(ctx)),
+    }),
   }));
 }

@@ -117,4 +117,14 @@ it('is for datasource managers of the organization only', async () => {
   expect((await health(analyst)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   const globex = await createOrg(t, org.admin, 'Globex', 'admin@globex.test');
   expect(ok(await health(globex.admin)).datasourceHealth).toBeNull();
+  const all = (caller: Caller) => t.gql<{ datasourcesHealth: { datasourceId: string; connection: { ok: boolean } }[] }>('{ datasourcesHealth { datasourceId connection { ok } } }', {}, caller);
+  expect(ok(await all(globex.admin)).datasourcesHealth).toEqual([]);
+  expect((await all(reviewer)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+});
+
+it('lists the health of every datasource of the organization, by name', async () => {
+  const all = ok(await t.gql<{ datasourcesHealth: Health[] }>(`{ datasourcesHealth { ${HEALTH_FIELDS} } }`, {}, org.admin)).datasourcesHealth;
+  expect(all.map((h) => [h.datasourceId, h.connection.ok])).toEqual([[downId, false], [datasourceId, true]]);
+  const single = ok(await health(org.admin)).datasourceHealth!;
+  expect(all[1]).toMatchObject({ submitted: single.submitted, executed: single.executed, errorCount: single.errorCount, p50DurationMs: single.p50DurationMs, lastError: single.lastError });
 });
