@@ -1,0 +1,101 @@
+# A complete governance setup: who may touch the shop database, how their requests are reviewed, which rows
+# they see and which columns are masked.
+
+resource "accessflow_user_group" "analysts" {
+  name        = "analysts"
+  description = "Analysts of the shop team"
+}
+
+resource "accessflow_review_plan" "two_step" {
+  name                   = "two-step"
+  description            = "A reviewer, then an admin"
+  requires_ai_review     = true
+  min_approvals_required = 1
+  approval_timeout_hours = 24
+  approvers = [
+    { stage = 1, role = "REVIEWER" },
+    { stage = 2, role = "ADMIN" },
+  ]
+}
+
+resource "accessflow_datasource" "shop" {
+  name                  = "shop"
+  db_type               = "POSTGRESQL"
+  host                  = var.db_host
+  port                  = var.db_port
+  database_name         = var.db_name
+  username              = var.db_username
+  password              = var.db_password
+  password_wo_version   = 1
+  ssl_mode              = "DISABLE"
+  max_rows_per_query    = 500
+  require_review_writes = true
+  review_plan_id        = accessflow_review_plan.two_step.id
+}
+
+resource "accessflow_grant" "analysts_read" {
+  datasource_id      = accessflow_datasource.shop.id
+  group_id           = accessflow_user_group.analysts.id
+  can_read           = true
+  allowed_schemas    = ["public"]
+  restricted_columns = ["public.customers.ssn"]
+  max_rows           = 200
+}
+
+resource "accessflow_masking_policy" "email" {
+  datasource_id   = accessflow_datasource.shop.id
+  column_ref      = "public.customers.email"
+  strategy        = "PARTIAL"
+  strategy_params = { visible_suffix = "4" }
+  reveal_to_roles = ["ADMIN"]
+}
+
+resource "accessflow_row_security_policy" "own_region" {
+  datasource_id        = accessflow_datasource.shop.id
+  table_name           = "public.orders"
+  column_name          = "region"
+  operator             = "EQUALS"
+  value_type           = "VARIABLE"
+  value_expression     = ":user.region"
+  applies_to_group_ids = [accessflow_user_group.analysts.id]
+}
+
+resource "accessflow_classification_tag" "customers_ssn" {
+  datasource_id  = accessflow_datasource.shop.id
+  table_name     = "public.customers"
+  column_name    = "ssn"
+  classification = "PII"
+}
+
+# The condition is compared as data: the server's normalised form (upper-cased enums, sorted keys) is no drift.
+resource "accessflow_routing_policy" "deletes_on_orders" {
+  name               = "deletes-on-orders-need-two"
+  datasource_id      = accessflow_datasource.shop.id
+  priority           = 10
+  action             = "REQUIRE_APPROVALS"
+  required_approvals = 2
+  reason             = "Deleting orders needs two approvals"
+  condition = jsonencode({
+    type = "and"
+    children = [
+      { type = "query_type", any_of = ["delete"] },
+      { type = "referenced_table", globs = ["public.orders"] },
+    ]
+  })
+}
+
+resource "accessflow_query_template" "orders_by_region" {
+  name          = "orders-by-region"
+  description   = "Orders of one region"
+  datasource_id = accessflow_datasource.shop.id
+  body          = "SELECT id, total FROM public.orders WHERE region = :region"
+  visibility    = "TEAM"
+}
+
+data "accessflow_datasource" "shop" {
+  name = accessflow_datasource.shop.name
+}
+
+output "shop_datasource_id" {
+  value = data.accessflow_datasource.shop.id
+}

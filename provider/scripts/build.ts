@@ -1,0 +1,64 @@
+/**
+ * Packages the provider: an esbuild bundle (dist/provider.mjs, every npm dependency inside), the .proto files
+ * beside it, and a `sh` launcher named as Terraform expects. `mirror` lays the package out as a filesystem
+ * mirror for `terraform init -plugin-dir=<dir>`. Run: `node scripts/build.ts [outDir] [--mirror <dir>]`.
+ */
+import { chmod, copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+export const PROVIDER_HOST = 'registry.accessflow.dev';
+export const PROVIDER_SOURCE = `${PROVIDER_HOST}/accessflow/accessflow`;
+export const PROVIDER_VERSION = '0.1.0';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+// Terraform starts the provider several times per command: Node's compile cache (Node >= 22.1) saves most of
+// the bundle's parse and compile time after the first start.
+const LAUNCHER = `#!/bin/sh
+# terraform-provider-accessflow: runs the bundled provider on Node.js >= 20 (ACCESSFLOW_PROVIDER_NODE or node on PATH).
+export NODE_COMPILE_CACHE="\${NODE_COMPILE_CACHE:-\${TMPDIR:-/tmp}/accessflow-provider-compile-cache}"
+exec "\${ACCESSFLOW_PROVIDER_NODE:-node}" "$(dirname "$0")/provider.mjs" "$@"
+`;
+
+/** Writes provider.mjs, proto/ and the launcher `executable` into `outDir`. */
+export async function bundle(outDir: string, executable = 'terraform-provider-accessflow'): Promise<string> {
+  await mkdir(join(outDir, 'proto'), { recursive: true });
+  await build({
+    entryPoints: [join(root, 'src', 'main.ts')],
+    outfile: join(outDir, 'provider.mjs'),
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    minify: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+    // grpc-js and proto-loader are CommonJS and call require() for Node built-ins.
+    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  });
+  for (const file of await readdir(join(root, 'proto'))) await copyFile(join(root, 'proto', file), join(outDir, 'proto', file));
+  const launcher = join(outDir, executable);
+  await writeFile(launcher, LAUNCHER);
+  await chmod(launcher, 0o755);
+  return launcher;
+}
+
+/** An unpacked filesystem mirror: <dir>/<host>/accessflow/accessflow/<version>/<os_arch>/… */
+export async function mirror(dir: string, platform = `${process.platform}_${process.arch === 'x64' ? 'amd64' : process.arch}`): Promise<string> {
+  const target = join(dir, PROVIDER_SOURCE, PROVIDER_VERSION, platform);
+  await bundle(target, `terraform-provider-accessflow_v${PROVIDER_VERSION}`);
+  return target;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const mirrorAt = process.argv.indexOf('--mirror');
+  if (mirrorAt >= 0) {
+    const target = await mirror(process.argv[mirrorAt + 1] ?? join(root, 'dist', 'mirror'));
+    process.stdout.write(`mirror: ${target}\n`);
+  } else {
+    const launcher = await bundle(process.argv[2] ?? join(root, 'dist'));
+    process.stdout.write(`built ${launcher}\n`);
+  }
+}

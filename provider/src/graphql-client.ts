@@ -1,0 +1,102 @@
+/**
+ * The provider's only way to the server: the public GraphQL API over one keep-alive connection (Node's fetch).
+ * Reads by id are batched: every `<x>(id)` asked for within a few milliseconds (Terraform refreshes up to ten
+ * resources in parallel) goes out as one document with one alias per object.
+ */
+import DataLoader from 'dataloader';
+
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+/** A typed error result of a mutation (ValidationError, Conflict, NotFound, …) or a GraphQL error. */
+export class ApiError extends Error {
+  readonly code: string;
+  readonly typename: string;
+  readonly issues: FieldIssue[];
+
+  constructor(typename: string, code: string, message: string, issues: FieldIssue[] = []) {
+    super(message);
+    this.typename = typename;
+    this.code = code;
+    this.issues = issues;
+  }
+}
+
+export type Node = Record<string, unknown>;
+
+interface GraphQLResponse {
+  data?: Record<string, unknown> | null;
+  errors?: { message: string; path?: (string | number)[]; extensions?: { code?: string } }[];
+}
+
+export class GraphQLClient {
+  private readonly url: string;
+  private readonly authorization: string;
+  private readonly reads: DataLoader<{ query: string; selection: string; id: string }, Node | null, string>;
+
+  constructor(endpoint: string, apiKey: string) {
+    const base = endpoint.replace(/\/+$/, '');
+    this.url = base.endsWith('/graphql') ? base : `${base}/graphql`;
+    this.authorization = `Bearer ${apiKey}`;
+    this.reads = new DataLoader((keys) => this.readBatch(keys), {
+      cacheKeyFn: (key) => `${key.query}:${key.id}`,
+      cache: false,
+      maxBatchSize: 100,
+      batchScheduleFn: (callback) => setTimeout(callback, 5),
+    });
+  }
+
+  async request(query: string, variables: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+    let response: Response;
+    try {
+      response = await fetch(this.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', authorization: this.authorization },
+        body: JSON.stringify({ query, variables }),
+      });
+    } catch (error) {
+      throw new ApiError('Transport', 'UNREACHABLE', `cannot reach ${this.url}: ${error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error)}`);
+    }
+    const body = (await response.json().catch(() => null)) as GraphQLResponse | null;
+    if (!body) throw new ApiError('Transport', `HTTP_${response.status}`, `${this.url} answered HTTP ${response.status} without a GraphQL body`);
+    const first = body.errors?.[0];
+    if (first) throw new ApiError('GraphQLError', first.extensions?.code ?? 'GRAPHQL_ERROR', first.message);
+    return body.data ?? {};
+  }
+
+  /** One object by id, or null when it does not exist (batched with concurrent reads). */
+  read(query: string, selection: string, id: string): Promise<Node | null> {
+    return this.reads.load({ query, selection, id });
+  }
+
+  private async readBatch(keys: readonly { query: string; selection: string; id: string }[]): Promise<(Node | null | Error)[]> {
+    const variables: Record<string, string> = {};
+    const fields = keys.map((key, i) => {
+      variables[`id${i}`] = key.id;
+      return `r${i}: ${key.query}(id: $id${i}) { ${key.selection} }`;
+    });
+    const document = `query Refresh(${keys.map((_, i) => `$id${i}: ID!`).join(', ')}) { ${fields.join(' ')} }`;
+    try {
+      const data = await this.request(document, variables);
+      return keys.map((_, i) => (data[`r${i}`] as Node | null | undefined) ?? null);
+    } catch (error) {
+      return keys.map(() => (error instanceof Error ? error : new Error(String(error))));
+    }
+  }
+
+  /** Runs a mutation whose result is the errors-plugin union; returns `data` of the Success member. */
+  async mutate(field: string, argument: string, selection: string, variables: Record<string, unknown>): Promise<unknown> {
+    const document = `mutation Run(${argument}) { result: ${field}(${Object.keys(variables).map((name) => `${name}: $${name}`).join(', ')}) {
+      __typename
+      ... on Error { code message }
+      ... on ValidationError { issues { path message } }
+      ... on Mutation${field.charAt(0).toUpperCase()}${field.slice(1)}Success { data${selection ? ` { ${selection} }` : ''} }
+    } }`;
+    const data = await this.request(document, variables);
+    const result = data['result'] as { __typename: string; data?: unknown; code?: string; message?: string; issues?: FieldIssue[] };
+    if (result.__typename.endsWith('Success')) return result.data;
+    throw new ApiError(result.__typename, result.code ?? result.__typename, result.message ?? result.__typename, result.issues ?? []);
+  }
+}
