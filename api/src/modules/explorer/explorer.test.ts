@@ -226,6 +226,19 @@ describe('datasourceSchema', () => {
     }
   });
 
+  it('reports an unreachable database as ConnectionFailed and writes nothing', async () => {
+    const down = await mutate<{ id: string }>('upsertDatasource',
+      `mutation($input: UpsertDatasourceInput!) { upsertDatasource(input: $input) { __typename ... on MutationUpsertDatasourceSuccess { data { id } } ... on Error { code message } } }`,
+      { input: { name: 'down', dbType: 'POSTGRESQL', host: '127.0.0.1', port: 1, databaseName: 'x', username: 'x', verifyConnection: false } }, org.admin);
+    const before = await rowCounts(t.databaseUrl!);
+    const refreshed = await refresh(org.admin, down.data!.id);
+    expect(refreshed).toMatchObject({ __typename: 'ConnectionFailed' });
+    expect(refreshed.message).toMatch(/ECONNREFUSED|connect/i);
+    const read = await t.gql(`query($id: ID!) { datasourceSchema(datasourceId: $id) { truncated } }`, { id: down.data!.id }, org.admin);
+    expect(read.errors?.[0]?.extensions?.code).toBe('CONNECTION_FAILED');
+    expect(await rowCounts(t.databaseUrl!)).toEqual(before);
+  });
+
   it('refuses to refresh for callers without a grant or of another organization, writing nothing', async () => {
     const globex = await createOrg(t, org.admin, 'Initech', 'admin@initech.test');
     const before = await rowCounts(t.databaseUrl!);
