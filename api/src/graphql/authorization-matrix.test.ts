@@ -122,7 +122,7 @@ function selection(type: GraphQLOutputType): string {
 }
 
 /** Fields whose `id` names something other than what they return. */
-const ID_TARGET_OVERRIDES: Record<string, string> = { testDatasourceConnection: 'Datasource' };
+const ID_TARGET_OVERRIDES: Record<string, string> = { testDatasourceConnection: 'Datasource', previewQueryImpact: 'QueryRequest' };
 
 /** The object type an id argument of this field refers to (User for user(id), deactivateUser(id), …). */
 function targetTypeOf(field: GraphQLField<unknown, unknown>): string | null {

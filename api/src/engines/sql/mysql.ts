@@ -33,7 +33,7 @@ const { Parser } = sqlParser;
 const parser = new Parser();
 
 type Obj = Record<string, unknown>;
-type Dialect = 'mysql' | 'mariadb';
+export type Dialect = 'mysql' | 'mariadb';
 
 const isObj = (value: unknown): value is Obj => typeof value === 'object' && value !== null && !Array.isArray(value);
 const str = (value: unknown): string | null => (typeof value === 'string' ? value : null);

@@ -74,6 +74,7 @@ it('audits every mutation', async () => {
       .then((d) => (ids['request'] = (d as { id: string }).id)),
     decideQueryRequest: () => call('mutation($id: ID!) { decideQueryRequest(input: { requestId: $id, decision: APPROVE }) { __typename ... on Error { message } } }', { id: ids['request'] }),
     executeQueryRequest: () => call('mutation($id: ID!) { executeQueryRequest(id: $id) { __typename ... on Error { message } } }', { id: ids['request'] }, { authorization: ids['analystAuth']! }),
+    previewQueryImpact: () => call('mutation($id: ID!) { previewQueryImpact(id: $id) { __typename ... on Error { message } } }', { id: ids['request'] }),
     reviseQueryRequest: async () => {
       const submitted = await call(`mutation($ds: ID!) { submitQuery(input: { datasourceId: $ds, query: "update t set v = 'c' where id = 1" }) { __typename ... on MutationSubmitQuerySuccess { data { id } } } }`, { ds: ids['ds'] }, { authorization: ids['analystAuth']! });
       const id = (submitted as { id: string }).id;

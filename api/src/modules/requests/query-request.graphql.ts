@@ -250,6 +250,18 @@ export function defineQueryRequestSchema(): void {
     }),
   }));
 
+  const ImpactStatementRef = builder.simpleObject('ImpactStatement', {
+    fields: (t) => ({
+      text: t.string(),
+      rows: t.int({ description: 'Rows it would insert, update or delete if it ran now.' }),
+      upperBound: t.boolean({ description: 'ON CONFLICT / ON DUPLICATE KEY / IGNORE: at most this many.' }),
+      countSql: t.string({ nullable: true, description: 'The read-only query that counted them (none when known from VALUES).' }),
+    }),
+  });
+  const ImpactPreviewRef = builder.simpleObject('ImpactPreview', {
+    description: 'What a write would touch, counted without running it (under the submitter’s row security).',
+    fields: (t) => ({ requestId: t.id(), statements: t.field({ type: [ImpactStatementRef] }), totalRows: t.int() }),
+  });
   const BulkOutcomeRef = builder.objectRef<BulkDecisionOutcome>('BulkDecisionOutcome').implement({
     description: 'One request of a bulk decision: decided (request) or not (error), independently of the others.',
     fields: (t) => ({
@@ -274,6 +286,14 @@ export function defineQueryRequestSchema(): void {
     }),
   });
   builder.mutationFields((t) => ({
+    previewQueryImpact: t.field({
+      type: ImpactPreviewRef,
+      description: 'Counts the rows a pending or approved write would touch, without running it; for its submitter and reviewers. Audited.',
+      ...requires('QUERY_SUBMIT_SELECT'),
+      errors: { types: [QueryRejectedError] },
+      args: { id: t.arg.id({ required: true, validate: z.uuid() }) },
+      resolve: (_root, args, ctx) => ctx.services.queryRequests.previewImpact(actorOf(ctx), ctx.origin, String(args.id)),
+    }),
     decideQueryRequests: t.field({
       type: [BulkOutcomeRef],
       description: 'The same decision on up to 100 requests; each succeeds or fails on its own, with every rule of decideQueryRequest.',

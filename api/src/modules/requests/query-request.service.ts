@@ -29,7 +29,7 @@ import { REVIEW_PLAN_TEMPLATES } from '../review/review-plan.service.ts';
 import { rewriteForRowSecurity, RowSecurityUnrewritable, type RowPredicate } from '../rowsecurity/rewrite.ts';
 import type { RowSecurityPolicyService } from '../rowsecurity/row-security-policy.service.ts';
 import { accessOf, assertAllowed, assertRoleMay, defaultSchemaOf } from './admission.ts';
-import { classify, QueryRejectedError, type Classification } from './classify.ts';
+import { classify, impactOf, QueryRejectedError, type Classification } from './classify.ts';
 import { maskResult } from './mask-result.ts';
 import { analyzeRisk } from './risk.ts';
 import {
@@ -78,6 +78,12 @@ function scheduledActor(user: User): Actor {
 
 /** Beyond a datasource's statement timeout, how long a run may still be finishing (engine watchdog, network). */
 const ABANDONED_MARGIN_SECONDS = 120;
+
+export interface ImpactPreview {
+  requestId: string;
+  statements: { text: string; rows: number; upperBound: boolean; countSql: string | null }[];
+  totalRows: number;
+}
 
 export interface BulkDecisionOutcome {
   requestId: string;
@@ -399,6 +405,53 @@ export class QueryRequestService {
       }
     }
     return outcomes;
+  }
+
+  /**
+   * How many rows a write would touch, without running it: each statement's count query (built from its parse
+   * tree and proven read-only), filtered by the submitter's row security as the write would be, run in a READ
+   * ONLY transaction. Counts are of the data as it is now; for a batch, each statement is counted on its own.
+   */
+  async previewImpact(actor: Actor, origin: Origin, id: string): Promise<ImpactPreview> {
+    const read = await this.store.tenant(actor.orgId, async (em) => {
+      const request = await em.findOne(QueryRequestEntity, { id });
+      if (!request || (!this.mayView(actor, request) && !roleHas(actor.role, 'QUERY_REVIEW'))) throw new NotFoundError('QueryRequest', id);
+      if (request.readOnly) throw new ConflictError('the request only reads: it changes no rows');
+      const datasource = await em.findOne(DatasourceEntity, { id: request.datasourceId });
+      if (!datasource) throw new NotFoundError('Datasource', request.datasourceId);
+      const predicates = await this.rowSecurity.predicatesFor(em, datasource.id, request.submittedById, await groupIdsOf(em, request.submittedById));
+      return { request, datasource, predicates };
+    });
+    const { request, datasource, predicates } = read;
+    const classification = await classify(datasource.dbType, request.sqlText);
+    const texts = classification.transactional ? classification.statements.map((s) => s.text) : [request.sqlText];
+    const statements: ImpactPreview['statements'] = [];
+    for (const text of texts) {
+      const query = await impactOf(datasource.dbType, text, await classify(datasource.dbType, text));
+      if (query.kind === 'KNOWN') {
+        statements.push({ text, rows: query.rows, upperBound: query.upperBound, countSql: null });
+        continue;
+      }
+      const count = await classify(datasource.dbType, query.sql);
+      const bound = await filtered(datasource, count, query.sql, predicates);
+      try {
+        const result = await engineFor(datasource.dbType).execute(datasource.id, this.datasources.connectionSpec(datasource), { statements: bound.statements, readOnly: true, maxRows: 1 });
+        statements.push({ text, rows: Number(result.rows[0]?.[0] ?? 0), upperBound: query.upperBound, countSql: query.sql });
+      } catch (error) {
+        if (error instanceof EngineError) throw new QueryRejectedError('PREVIEW_FAILED', `the database could not count the rows: ${error.message}`);
+        throw error;
+      }
+    }
+    const preview = { requestId: id, statements, totalRows: statements.reduce((sum, s) => sum + s.rows, 0) };
+    await this.store.tenant(actor.orgId, (em) =>
+      this.audit.append(em, actor.orgId, auditOriginOf(actor, origin), {
+        action: 'QUERY_IMPACT_PREVIEWED',
+        targetType: 'QueryRequest',
+        targetId: id,
+        metadata: { sqlHash: request.sqlHash, rows: statements.map((s) => s.rows), upperBound: statements.some((s) => s.upperBound) },
+      }),
+    );
+    return preview;
   }
 
   async cancel(actor: Actor, origin: Origin, id: string): Promise<QueryRequest> {
