@@ -19,6 +19,7 @@ import { QueryRequestService } from './modules/requests/query-request.service.ts
 import { SqlAnalysisService } from './modules/requests/sql-analysis.service.ts';
 import { ReviewPlanService } from './modules/review/review-plan.service.ts';
 import { RoutingPolicyService } from './modules/routing/routing-policy.service.ts';
+import { QueryTemplateService } from './modules/templates/query-template.service.ts';
 import { RowSecurityPolicyService } from './modules/rowsecurity/row-security-policy.service.ts';
 import type { Store } from './store/store.ts';
 
@@ -44,6 +45,7 @@ export interface Services {
   rowSecurity: RowSecurityPolicyService;
   classificationTags: ClassificationTagService;
   routingPolicies: RoutingPolicyService;
+  queryTemplates: QueryTemplateService;
 }
 
 export function createServices(deps: { config: Config; log: Logger; store: Store; bus: Bus; keys: Keys }): Services {
@@ -79,5 +81,6 @@ export function createServices(deps: { config: Config; log: Logger; store: Store
     rowSecurity,
     classificationTags,
     routingPolicies: new RoutingPolicyService({ store, audit, datasources, grants, classificationTags }),
+    queryTemplates: new QueryTemplateService({ store, audit, queryRequests }),
   };
 }

@@ -73,6 +73,7 @@ const ID_REFERENCES: Record<string, string> = {
   userId: 'User',
   groupId: 'UserGroup',
   reviewPlanId: 'ReviewPlan',
+  templateId: 'QueryTemplate',
 };
 
 /**
@@ -253,6 +254,10 @@ describe('authorization matrix (generated from the schema)', () => {
     ids['RoutingPolicy'] = await created('upsertRoutingPolicy',
       `mutation($ds: ID!) { upsertRoutingPolicy(input: { name: "reads", datasourceId: $ds, priority: 1, condition: { type: "query_type", any_of: ["SELECT"] }, action: AUTO_APPROVE }) {
         __typename ... on MutationUpsertRoutingPolicySuccess { data { id } } ... on Error { message } } }`,
+      { ds: ids['Datasource'] });
+    ids['QueryTemplate'] = await created('upsertQueryTemplate',
+      `mutation($ds: ID!) { upsertQueryTemplate(input: { name: "by id", body: "select * from users where id = :id", visibility: TEAM, datasourceId: $ds }) {
+        __typename ... on MutationUpsertQueryTemplateSuccess { data { id } } ... on Error { message } } }`,
       { ds: ids['Datasource'] });
     ids['QueryRequest'] = await created('submitQuery',
       `mutation($ds: ID!) { submitQuery(input: { datasourceId: $ds, query: "update users set name = 'x' where id = 1" }) { __typename ... on MutationSubmitQuerySuccess { data { id } } ... on Error { message } } }`,

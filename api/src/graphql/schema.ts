@@ -14,6 +14,7 @@ import { defineOrganizationSchema } from '../modules/orgs/organization.graphql.t
 import { defineQueryRequestSchema } from '../modules/requests/query-request.graphql.ts';
 import { defineReviewPlanSchema } from '../modules/review/review-plan.graphql.ts';
 import { defineRoutingPolicySchema } from '../modules/routing/routing-policy.graphql.ts';
+import { defineQueryTemplateSchema } from '../modules/templates/query-template.graphql.ts';
 import { defineRowSecurityPolicySchema } from '../modules/rowsecurity/row-security-policy.graphql.ts';
 import { builder } from './builder.ts';
 import { defineErrorTypes } from './error-types.ts';
@@ -38,6 +39,7 @@ export function getSchema(): GraphQLSchema {
   defineRoutingPolicySchema();
   defineClassificationTagSchema();
   defineQueryRequestSchema();
+  defineQueryTemplateSchema();
   defineExplorerSchema();
   defineHealthSchema();
   schema = lexicographicSortSchema(

@@ -12,6 +12,7 @@ import { OrganizationEntity } from '../modules/orgs/organization.entity.ts';
 import { QueryRequestEntity, ReviewDecisionEntity } from '../modules/requests/query-request.entity.ts';
 import { ReviewPlanEntity } from '../modules/review/review-plan.entity.ts';
 import { RoutingPolicyEntity } from '../modules/routing/routing-policy.entity.ts';
+import { QueryTemplateEntity, QueryTemplateVersionEntity } from '../modules/templates/query-template.entity.ts';
 import { RowSecurityPolicyEntity } from '../modules/rowsecurity/row-security-policy.entity.ts';
 
 export const ENTITIES = [
@@ -31,4 +32,6 @@ export const ENTITIES = [
   RowSecurityPolicyEntity,
   ClassificationTagEntity,
   RoutingPolicyEntity,
+  QueryTemplateEntity,
+  QueryTemplateVersionEntity,
 ];

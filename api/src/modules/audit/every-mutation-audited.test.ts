@@ -99,6 +99,11 @@ it('audits every mutation', async () => {
       .then((d) => (ids['routing'] = (d as { id: string }).id)),
     reorderRoutingPolicies: () => call('mutation($id: ID!) { reorderRoutingPolicies(input: { ids: [$id] }) { __typename ... on Error { message } } }', { id: ids['routing'] }),
     deleteRoutingPolicy: () => call('mutation($id: ID!) { deleteRoutingPolicy(id: $id) { __typename } }', { id: ids['routing'] }),
+    upsertQueryTemplate: () => call('mutation($ds: ID!) { upsertQueryTemplate(input: { name: "by id", body: "select v from t where id = :id", datasourceId: $ds }) { __typename ... on MutationUpsertQueryTemplateSuccess { data { id } } ... on Error { message } } }', { ds: ids['ds'] })
+      .then((d) => (ids['template'] = (d as { id: string }).id)),
+    restoreQueryTemplateVersion: () => call('mutation($id: ID!) { restoreQueryTemplateVersion(input: { templateId: $id, version: 1 }) { __typename ... on Error { message } } }', { id: ids['template'] }),
+    submitQueryFromTemplate: () => call('mutation($id: ID!) { submitQueryFromTemplate(input: { templateId: $id, parameters: { id: 1 } }) { __typename ... on Error { message } } }', { id: ids['template'] }),
+    deleteQueryTemplate: () => call('mutation($id: ID!) { deleteQueryTemplate(id: $id) { __typename } }', { id: ids['template'] }),
     deleteMaskingPolicy: () => call('mutation($id: ID!) { deleteMaskingPolicy(id: $id) { __typename } }', { id: ids['masking'] }),
     deleteGrant: () => call('mutation($id: ID!) { deleteGrant(id: $id) { __typename } }', { id: ids['grant'] }),
     deleteDatasource: () => call('mutation($id: ID!) { deleteDatasource(id: $id) { __typename } }', { id: ids['ds'] }),
