@@ -44,6 +44,7 @@ const COMMANDS = {
     execute: { type: 'boolean' },
     'request-key': { type: 'string' },
     transport: { type: 'string' },
+    dotenv: { type: 'string' },
   },
   'provision-datasource': {
     ...COMMON,
@@ -64,6 +65,7 @@ const COMMANDS = {
     'max-rows-per-query': { type: 'string' },
     'connection-pool-size': { type: 'string' },
     'test-connection': { type: 'boolean' },
+    dotenv: { type: 'string' },
   },
   'sql-review': {
     ...COMMON,
@@ -124,14 +126,21 @@ function seconds(name: string, text: string | undefined, fallback: number): numb
 }
 
 function clientOf(values: Record<string, unknown>, env: NodeJS.ProcessEnv): GraphQLClient {
-  const endpoint = (typeof values['endpoint'] === 'string' ? values['endpoint'] : undefined) ?? env['ACCESSFLOW_ENDPOINT'] ?? env['AF_ENDPOINT'] ?? '';
-  const apiKey = (typeof values['api-key'] === 'string' ? values['api-key'] : undefined) ?? env['ACCESSFLOW_API_KEY'] ?? env['AF_API_KEY'] ?? '';
+  // As every option: the flag, then AF_<OPTION> (a job can override a project-wide key), then ACCESSFLOW_*.
+  const endpoint = option(values, env, 'endpoint') ?? env['ACCESSFLOW_ENDPOINT'] ?? '';
+  const apiKey = option(values, env, 'api-key') ?? env['ACCESSFLOW_API_KEY'] ?? '';
   return new GraphQLClient({ endpoint, apiKey, ci: true, userAgent: userAgent(VERSION, env) });
 }
 
 function commandHelp(command: CommandName): string {
   const names = Object.keys(COMMANDS[command]).map((n) => `--${n}`);
   return `usage: accessflow ${command} [options]\noptions: ${names.join(' ')}\nsee docs/actions/${command}.md`;
+}
+
+/** KEY=value lines for a GitLab `artifacts:reports:dotenv` file (values are single-line by construction). */
+async function writeDotenv(path: string | undefined, values: Record<string, string>): Promise<void> {
+  if (!path) return;
+  await writeFile(path, Object.entries(values).map(([k, v]) => `${k}=${v.replaceAll('\n', ' ')}\n`).join(''));
 }
 
 /** Runs one command line; never throws. */
@@ -214,6 +223,12 @@ async function runQueryCommand(values: Record<string, unknown>, io: Io, json: bo
     return cancelled ? `cancelled request ${cancelled}` : pending.id ? `request ${pending.id} was ${pending.status}; nothing to cancel` : 'nothing was submitted';
   });
   const { request } = outcome;
+  await writeDotenv(option(values, env, 'dotenv'), {
+    AF_QUERY_ID: request.id,
+    AF_STATUS: request.status,
+    AF_ROWS_AFFECTED: request.rowsAffected === null ? '' : String(request.rowsAffected),
+    AF_RISK_LEVEL: request.riskLevel ?? '',
+  });
   if (json) {
     io.stdout(
       `${JSON.stringify({
@@ -234,11 +249,12 @@ async function runQueryCommand(values: Record<string, unknown>, io: Io, json: bo
         transport: outcome.transport,
       })}\n`,
     );
+    io.stderr(`accessflow: request ${request.id} on ${outcome.datasource.name}: ${request.status}: ${outcome.message}\n`);
   } else {
     io.stdout(`request ${request.id} on ${outcome.datasource.name}: ${request.status}: ${outcome.message}\n`);
     if (hasRows(request)) io.stdout(`${textTable(request.result!)}\n`);
   }
-  if (outcome.exitCode !== EXIT.OK) io.stderr(`accessflow: ${outcome.message}\n`);
+  if (outcome.exitCode !== EXIT.OK && !json) io.stderr(`accessflow: ${outcome.message}\n`);
   return outcome.exitCode;
 }
 
@@ -268,12 +284,14 @@ async function provisionCommand(values: Record<string, unknown>, io: Io, json: b
     signal: io.signal,
   };
   const outcome = await interruptible(provisionDatasource(client, options), io, async () => 'provisioning interrupted');
+  // AF_DATASOURCE_ID: a later GitLab job that `needs` this one gets it as its run-query datasource.
+  await writeDotenv(get('dotenv'), { AF_DATASOURCE_ID: outcome.datasource.id, AF_DATASOURCE_CREATED: String(outcome.created) });
   if (json) {
     io.stdout(`${JSON.stringify({ ok: outcome.exitCode === EXIT.OK, exitCode: outcome.exitCode, message: outcome.message, id: outcome.datasource.id, created: outcome.created, datasource: outcome.datasource, connection: outcome.connection })}\n`);
   } else {
     io.stdout(`${outcome.datasource.id}\n`);
-    io.stderr(`accessflow: ${outcome.message}\n`);
   }
+  io.stderr(`accessflow: ${outcome.message}\n`);
   return outcome.exitCode;
 }
 

@@ -2216,7 +2216,8 @@ var COMMANDS = {
     "poll-interval-seconds": { type: "string" },
     execute: { type: "boolean" },
     "request-key": { type: "string" },
-    transport: { type: "string" }
+    transport: { type: "string" },
+    dotenv: { type: "string" }
   },
   "provision-datasource": {
     ...COMMON,
@@ -2236,7 +2237,8 @@ var COMMANDS = {
     "require-review-writes": { type: "string" },
     "max-rows-per-query": { type: "string" },
     "connection-pool-size": { type: "string" },
-    "test-connection": { type: "boolean" }
+    "test-connection": { type: "boolean" },
+    dotenv: { type: "string" }
   },
   "sql-review": {
     ...COMMON,
@@ -2289,8 +2291,8 @@ function seconds(name, text, fallback) {
   return value;
 }
 function clientOf(values, env) {
-  const endpoint = (typeof values["endpoint"] === "string" ? values["endpoint"] : void 0) ?? env["ACCESSFLOW_ENDPOINT"] ?? env["AF_ENDPOINT"] ?? "";
-  const apiKey = (typeof values["api-key"] === "string" ? values["api-key"] : void 0) ?? env["ACCESSFLOW_API_KEY"] ?? env["AF_API_KEY"] ?? "";
+  const endpoint = option(values, env, "endpoint") ?? env["ACCESSFLOW_ENDPOINT"] ?? "";
+  const apiKey = option(values, env, "api-key") ?? env["ACCESSFLOW_API_KEY"] ?? "";
   return new GraphQLClient({ endpoint, apiKey, ci: true, userAgent: userAgent(VERSION, env) });
 }
 function commandHelp(command) {
@@ -2298,6 +2300,11 @@ function commandHelp(command) {
   return `usage: accessflow ${command} [options]
 options: ${names.join(" ")}
 see docs/actions/${command}.md`;
+}
+async function writeDotenv(path, values) {
+  if (!path) return;
+  await writeFile(path, Object.entries(values).map(([k, v]) => `${k}=${v.replaceAll("\n", " ")}
+`).join(""));
 }
 async function main(argv, io) {
   const [command, ...rest] = argv;
@@ -2383,6 +2390,12 @@ async function runQueryCommand(values, io, json) {
     return cancelled ? `cancelled request ${cancelled}` : pending.id ? `request ${pending.id} was ${pending.status}; nothing to cancel` : "nothing was submitted";
   });
   const { request } = outcome;
+  await writeDotenv(option(values, env, "dotenv"), {
+    AF_QUERY_ID: request.id,
+    AF_STATUS: request.status,
+    AF_ROWS_AFFECTED: request.rowsAffected === null ? "" : String(request.rowsAffected),
+    AF_RISK_LEVEL: request.riskLevel ?? ""
+  });
   if (json) {
     io.stdout(
       `${JSON.stringify({
@@ -2404,13 +2417,15 @@ async function runQueryCommand(values, io, json) {
       })}
 `
     );
+    io.stderr(`accessflow: request ${request.id} on ${outcome.datasource.name}: ${request.status}: ${outcome.message}
+`);
   } else {
     io.stdout(`request ${request.id} on ${outcome.datasource.name}: ${request.status}: ${outcome.message}
 `);
     if (hasRows(request)) io.stdout(`${textTable(request.result)}
 `);
   }
-  if (outcome.exitCode !== EXIT.OK) io.stderr(`accessflow: ${outcome.message}
+  if (outcome.exitCode !== EXIT.OK && !json) io.stderr(`accessflow: ${outcome.message}
 `);
   return outcome.exitCode;
 }
@@ -2440,15 +2455,16 @@ async function provisionCommand(values, io, json) {
     signal: io.signal
   };
   const outcome = await interruptible(provisionDatasource(client, options), io, async () => "provisioning interrupted");
+  await writeDotenv(get("dotenv"), { AF_DATASOURCE_ID: outcome.datasource.id, AF_DATASOURCE_CREATED: String(outcome.created) });
   if (json) {
     io.stdout(`${JSON.stringify({ ok: outcome.exitCode === EXIT.OK, exitCode: outcome.exitCode, message: outcome.message, id: outcome.datasource.id, created: outcome.created, datasource: outcome.datasource, connection: outcome.connection })}
 `);
   } else {
     io.stdout(`${outcome.datasource.id}
 `);
-    io.stderr(`accessflow: ${outcome.message}
-`);
   }
+  io.stderr(`accessflow: ${outcome.message}
+`);
   return outcome.exitCode;
 }
 async function sqlReviewCommand(values, positionals, io, json) {
