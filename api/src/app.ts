@@ -16,6 +16,7 @@ import { createServices, type Services } from './services.ts';
 import { JobRunner } from './modules/jobs/job-runner.ts';
 import { DUE_TOPIC } from './modules/requests/query-request.service.ts';
 import { openStore } from './store/store.ts';
+import { consoleHandler } from './web-console.ts';
 
 export interface App {
   services: Services;
@@ -37,10 +38,13 @@ export async function buildApp(config: Config, log: Logger = createLogger(config
   const services = createServices({ config, log, store, bus, keys });
   const setupToken = await services.orgs.armSetup(config.setupToken);
   const yoga = createGraphQLServer(services);
+  const webConsole = consoleHandler();
 
   const fetch = async (request: Request, context: ServerContext = {}): Promise<Response> => {
     const url = new URL(request.url);
     if (url.pathname === '/readyz') return readiness(services);
+    const page = await webConsole(request);
+    if (page) return page;
     const limited = await limitBody(request, config.limits.maxBodyBytes);
     return limited instanceof Response ? limited : yoga.fetch(limited, context);
   };

@@ -1,6 +1,6 @@
 /** Assembles the schema from every module, once per process (the Pothos builder is a singleton). */
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
-import { DirectiveLocation, GraphQLDirective, GraphQLNonNull, GraphQLString, lexicographicSortSchema, type GraphQLSchema } from 'graphql';
+import { DirectiveLocation, GraphQLDirective, GraphQLNonNull, GraphQLString, lexicographicSortSchema, specifiedDirectives, type GraphQLSchema } from 'graphql';
 import { defineAuditSchema } from '../modules/audit/audit.graphql.ts';
 import { defineClassificationTagSchema } from '../modules/classification/classification-tag.graphql.ts';
 import { defineDatasourceSchema } from '../modules/datasources/datasource.graphql.ts';
@@ -45,6 +45,8 @@ export function getSchema(): GraphQLSchema {
   schema = lexicographicSortSchema(
     builder.toSchema({
       directives: [
+        // Listing directives replaces graphql's own: keep @include, @skip, @deprecated, @specifiedBy, @oneOf.
+        ...specifiedDirectives,
         new GraphQLDirective({
           name: 'auth',
           description: 'The permission this field needs: a permission name, AUTHENTICATED or PLATFORM_ADMIN.',

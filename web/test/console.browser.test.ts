@@ -1,0 +1,278 @@
+/**
+ * The console in real Chromium (Debian's, driven by playwright-core) against a real server on a real
+ * PostgreSQL store, governing a real PostgreSQL database:
+ * setup → datasource, people, grant, masking → the analyst submits → the reviewer (a second browser
+ * context) sees it arrive live and approves → the analyst's page turns APPROVED and then EXECUTED without a
+ * reload and shows masked rows. Every main screen is screenshotted (web/test-results/screenshots/) and
+ * checked with axe-core; no page may load anything from another origin or log an error.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, inject, it } from 'vitest';
+import type {} from '../../api/test/global-setup.ts';
+import { createTestApp, superuserQuery, type TestApp } from '../../api/test/harness.ts';
+import { createPostgresDatabase } from '../../api/test/servers.ts';
+
+const SHOTS = fileURLToPath(new URL('../test-results/screenshots/', import.meta.url));
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const PASSWORD = 'correct horse battery staple';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+let t: TestApp;
+let url: string;
+let browser: Browser;
+let target: URL;
+const problems: string[] = [];
+
+function chromiumPath(): string {
+  try {
+    return execFileSync('which', ['chromium'], { encoding: 'utf8' }).trim();
+  } catch {
+    throw new Error('Debian chromium is not installed: apt-get install -y chromium (.ci/run installs it)');
+  }
+}
+
+beforeAll(async () => {
+  // The server serves web/dist: build it when it is missing or older than the sources.
+  execFileSync(process.execPath, [fileURLToPath(new URL('../scripts/ensure-build.ts', import.meta.url))], { stdio: 'inherit' });
+  await rm(SHOTS, { recursive: true, force: true });
+  await mkdir(SHOTS, { recursive: true });
+  target = new URL(await createPostgresDatabase(inject('postgresUrl')));
+  await superuserQuery(
+    target.toString(),
+    `create table customers (id int primary key, name text not null, email text not null);
+     insert into customers values (1, 'Ada', 'ada@example.com'), (2, 'Grace', 'grace@example.com'), (3, 'Linus', 'linus@example.com')`,
+  );
+  t = await createTestApp();
+  url = await t.app.start();
+  browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await t?.close();
+});
+
+/** A browser context whose pages must stay on this origin and log no errors. */
+async function context(options: { colorScheme?: 'light' | 'dark' } = {}): Promise<BrowserContext> {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 860 }, colorScheme: options.colorScheme ?? 'light' });
+  ctx.on('request', (request) => {
+    const u = new URL(request.url());
+    if (u.origin !== url && u.protocol !== 'data:' && u.protocol !== 'blob:' && !(u.protocol === 'ws:' && u.host === new URL(url).host)) {
+      problems.push(`request to another origin: ${request.url()}`);
+    }
+  });
+  ctx.on('page', (page) => {
+    page.on('console', (message) => {
+      // A decision made on a page that requests it again races the queue's own refresh; nothing else may log an error.
+      if (message.type() === 'error') problems.push(`console error on ${page.url()}: ${message.text()}`);
+    });
+    page.on('pageerror', (error) => problems.push(`page error on ${page.url()}: ${error.message}`));
+  });
+  return ctx;
+}
+
+/** axe-core's WCAG 2.x A/AA rules on the current page; returns the violations as readable lines. */
+async function accessibility(page: Page): Promise<string[]> {
+  await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (ctx: Document, options: object) => Promise<{ violations: { id: string; help: string; nodes: { target: unknown[] }[] }[] }> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')})`);
+  });
+  return violations;
+}
+
+const axeReport: Record<string, string[]> = {};
+async function screen(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: `${SHOTS}${name}.png`, fullPage: true });
+  axeReport[name] = await accessibility(page);
+}
+
+async function signIn(page: Page, email: string): Promise<void> {
+  await page.goto(`${url}/login`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+}
+
+it('setup → datasource → analyst submits → reviewer approves live → analyst sees EXECUTED with masked rows', async () => {
+  try {
+    await journey();
+  } catch (error) {
+    // Where each open page stood when the journey failed.
+    let n = 0;
+    for (const ctx of browser.contexts()) for (const page of ctx.pages()) await page.screenshot({ path: `${SHOTS}failure-${++n}.png`, fullPage: true });
+    throw error;
+  }
+  expect(problems).toEqual([]);
+  expect(axeReport).toEqual(Object.fromEntries(Object.keys(axeReport).map((name) => [name, []])));
+});
+
+async function journey(): Promise<void> {
+  const admin = await (await context()).newPage();
+  // The accessibility check finds what it should: an image without a text alternative, an unlabeled input.
+  await admin.setContent('<html lang="en"><title>x</title><main><img src="data:,"><input></main></html>');
+  expect((await accessibility(admin)).map((line) => line.split(':')[0])).toEqual(expect.arrayContaining(['image-alt', 'label']));
+
+  // First run: the app sends a fresh instance to /setup; a wrong token is refused next to the form.
+  await admin.goto(url);
+  await admin.waitForURL(/\/setup$/);
+  await admin.getByLabel('Setup token').fill('not-the-token');
+  await admin.getByLabel('Organization name').fill('Acme');
+  await admin.getByLabel('Your name').fill('Ada Admin');
+  await admin.getByLabel('Email').fill('admin@acme.test');
+  await admin.getByLabel('Password').fill(PASSWORD);
+  await admin.getByRole('button', { name: 'Create organization' }).click();
+  await admin.getByRole('alert').filter({ hasText: 'setup token does not match' }).waitFor();
+  await screen(admin, '01-setup-error');
+  await admin.getByLabel('Setup token').fill(t.setupToken);
+  await admin.getByRole('button', { name: 'Create organization' }).click();
+  await admin.waitForURL(/\/admin\/datasources$/);
+  await admin.getByText('No datasource yet').waitFor();
+
+  // A datasource whose reads need review; a typed ConnectionFailed first (wrong port), then the real one.
+  await admin.getByRole('button', { name: 'Add datasource' }).click();
+  await admin.getByLabel('Name', { exact: true }).fill('crm');
+  await admin.getByLabel('Host').fill(target.hostname);
+  await admin.getByLabel('Port').fill('1');
+  await admin.getByLabel('Database').fill(target.pathname.slice(1));
+  await admin.getByLabel('Username').fill('postgres');
+  await admin.getByLabel('Reads need review').check();
+  await admin.getByRole('button', { name: 'Save' }).click();
+  await admin.getByRole('alert').filter({ hasText: 'Connection failed' }).waitFor();
+  await admin.getByLabel('Port').fill(target.port);
+  await admin.getByRole('button', { name: 'Save' }).click();
+  await admin.getByRole('status').filter({ hasText: 'Saved crm.' }).waitFor();
+  await screen(admin, '02-datasources');
+
+  // People: a validation error shown beside its field, then an analyst and a reviewer.
+  await admin.getByRole('link', { name: 'Users & API keys' }).click();
+  const person = admin.getByRole('form', { name: 'Invite a person' });
+  await person.getByLabel('Email').fill('not-an-email');
+  await person.getByLabel('Display name').fill('Ana Analyst');
+  await person.getByLabel('Initial password').fill(PASSWORD);
+  await person.getByRole('button', { name: 'Add person' }).click();
+  await expect.poll(() => person.getByLabel('Email').getAttribute('aria-invalid')).toBe('true');
+  await person.getByLabel('Email').fill('analyst@acme.test');
+  await person.getByLabel('Role').selectOption('ANALYST');
+  await person.getByRole('button', { name: 'Add person' }).click();
+  await admin.getByRole('cell', { name: 'analyst@acme.test' }).waitFor();
+  await person.getByLabel('Email').fill('reviewer@acme.test');
+  await person.getByLabel('Display name').fill('Rex Reviewer');
+  await person.getByLabel('Initial password').fill(PASSWORD);
+  await person.getByLabel('Role').selectOption('REVIEWER');
+  await person.getByRole('button', { name: 'Add person' }).click();
+  await admin.getByRole('cell', { name: 'reviewer@acme.test' }).waitFor();
+  // An API key: its secret is shown once.
+  const keyForm = admin.getByRole('form', { name: 'Create an API key' });
+  await keyForm.getByLabel('Key name').fill('terraform');
+  await keyForm.getByRole('button', { name: 'Create key' }).click();
+  await expect.poll(async () => (await admin.getByTestId('api-key-secret').textContent()) ?? '').toMatch(/^af_/);
+  await screen(admin, '03-users-and-keys');
+
+  // The analyst may read crm; customers.email is masked for everyone.
+  await admin.getByRole('link', { name: 'Grants' }).click();
+  const grant = admin.getByRole('form', { name: 'Grant access' });
+  await grant.getByLabel('Datasource').selectOption({ label: 'crm' });
+  await grant.getByLabel('User or group').selectOption({ label: 'Ana Analyst (analyst)' });
+  await grant.getByRole('button', { name: 'Save grant' }).click();
+  await admin.getByRole('cell', { name: 'Ana Analyst', exact: true }).waitFor();
+  await screen(admin, '04-grants');
+  await admin.getByRole('link', { name: 'Masking' }).click();
+  const mask = admin.getByRole('form', { name: 'Mask a column' });
+  await mask.getByLabel('Datasource').selectOption({ label: 'crm' });
+  await mask.getByLabel('Column').fill('customers.email');
+  await mask.getByLabel('Strategy').selectOption('EMAIL');
+  await mask.getByRole('button', { name: 'Save policy' }).click();
+  await admin.getByRole('cell', { name: 'customers.email', exact: true }).waitFor();
+  await screen(admin, '05-masking');
+
+  // The reviewer watches an empty queue in a second browser context.
+  const reviewerContext = await context();
+  const reviewer = await reviewerContext.newPage();
+  await signIn(reviewer, 'reviewer@acme.test');
+  await reviewer.getByRole('link', { name: 'Review queue' }).click();
+  await reviewer.getByText('Nothing waits for your review').waitFor();
+
+  // The analyst writes the query in CodeMirror (with completion available) and submits it.
+  const analyst = await (await context()).newPage();
+  await signIn(analyst, 'analyst@acme.test');
+  await analyst.getByRole('link', { name: 'SQL editor' }).click();
+  // The schema browser lists the table (its e-mail column marked as masked); completion offers it.
+  await analyst.getByText('public.customers').click();
+  await analyst.getByText('masked: email').waitFor();
+  const editor = analyst.getByRole('textbox', { name: 'SQL query' });
+  await editor.click();
+  await analyst.keyboard.type('select id from custo');
+  await analyst.getByRole('option', { name: /customers/ }).first().waitFor();
+  await analyst.keyboard.press('Escape');
+  await analyst.keyboard.press('ControlOrMeta+a');
+  await analyst.keyboard.type('select id, name, email from customers order by id');
+  // The server's risk preview (analyzeSql) for the statement as typed.
+  await analyst.getByText(/Preview: SELECT/).waitFor();
+  await analyst.getByText('Reads without a LIMIT', { exact: false }).first().waitFor();
+  await analyst.getByLabel('Justification').fill('Checking the welcome e-mails (TICKET-42)');
+  await screen(analyst, '06-editor');
+  await analyst.getByRole('button', { name: 'Submit for review' }).click();
+  await analyst.waitForURL(/\/queries\/[0-9a-f-]{36}$/);
+  const status = analyst.getByTestId('request-status');
+  await expect.poll(() => status.textContent()).toBe('PENDING REVIEW');
+  const requestUrl = analyst.url();
+
+  // The reviewer's queue shows it without a reload; bulk-approve it.
+  const row = reviewer.getByRole('row').filter({ hasText: 'select id, name, email from customers' });
+  await row.waitFor({ timeout: 15_000 });
+  await row.getByRole('checkbox').check();
+  await reviewer.getByRole('button', { name: 'Approve selected' }).waitFor();
+  await screen(reviewer, '07-review-queue');
+  await reviewer.getByRole('button', { name: 'Approve selected' }).click();
+  await reviewer.getByRole('status').filter({ hasText: '1 of 1 approved.' }).waitFor();
+  await reviewer.getByText('Nothing waits for your review').waitFor();
+
+  // The analyst's page, never reloaded, turns APPROVED; running it turns it EXECUTED with masked e-mails.
+  await expect.poll(() => status.textContent(), { timeout: 15_000 }).toBe('APPROVED');
+  expect(analyst.url()).toBe(requestUrl);
+  await analyst.getByText('Stage 1: approved').waitFor();
+  await analyst.getByRole('button', { name: 'Run now' }).click();
+  await expect.poll(() => status.textContent(), { timeout: 15_000 }).toBe('EXECUTED');
+  const table = analyst.getByTestId('result-table');
+  await table.waitFor();
+  const cells = await table.locator('tbody td').allTextContents();
+  expect(cells).toContain('Ada');
+  expect(cells.join(' ')).not.toContain('ada@example.com');
+  expect(cells.filter((c) => /^a\*+@example\.com$/.test(c))).toHaveLength(1);
+  await screen(analyst, '08-request-executed');
+
+  // The shared link opens the same request for the reviewer, who sees the same state.
+  await reviewer.goto(requestUrl);
+  await expect.poll(() => reviewer.getByTestId('request-status').textContent()).toBe('EXECUTED');
+
+  // Dashboard (light and dark), history, audit log with a verified chain.
+  await analyst.getByRole('link', { name: 'Dashboard' }).click();
+  await analyst.getByRole('img', { name: /My requests per day, last 14 days: 1 executed/ }).waitFor();
+  await screen(analyst, '09-dashboard');
+  const dark = await (await context({ colorScheme: 'dark' })).newPage();
+  await signIn(dark, 'reviewer@acme.test');
+  await screen(dark, '10-dashboard-dark');
+  await analyst.getByRole('link', { name: 'Query history' }).click();
+  await analyst.getByRole('cell', { name: 'EXECUTED' }).waitFor();
+  await screen(analyst, '11-history');
+  await admin.getByRole('link', { name: 'Audit log' }).click();
+  await admin.getByRole('cell', { name: 'QUERY_EXECUTED' }).waitFor();
+  await admin.getByRole('button', { name: 'Verify chain' }).click();
+  await expect.poll(async () => (await admin.getByTestId('chain-verification').textContent()) ?? '').toMatch(/Chain intact: \d+ events verified/);
+  await screen(admin, '12-audit-log');
+  await admin.getByRole('link', { name: 'Datasource health' }).click();
+  await admin.getByRole('img', { name: /Requests per hour, last 24 hours: 1 executed/ }).waitFor();
+  await admin.getByText('reachable').waitFor();
+  await screen(admin, '13-health');
+  await admin.getByRole('link', { name: 'Review plans' }).click();
+  await admin.getByText('No review plan yet').waitFor();
+  await screen(admin, '14-review-plans');
+}
