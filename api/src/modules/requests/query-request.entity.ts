@@ -49,6 +49,8 @@ export const QueryRequestEntity = defineEntity({
     sqlText: p.text(),
     /** SHA-256 of sqlText: an approval is for exactly this statement. */
     sqlHash: p.string().length(64),
+    /** SHA-256 of the canonical text (engines/sql/canonical.ts): finds earlier runs of the same statement. */
+    canonicalHash: p.string().length(64).nullable(),
     queryType: p.enum(QUERY_TYPES),
     readOnly: p.boolean(),
     tables: p.json<string[]>(),
@@ -77,6 +79,7 @@ export const QueryRequestEntity = defineEntity({
     createdAt: createdAtColumn(),
     updatedAt: updatedAtColumn(),
   },
+  indexes: [{ properties: ['datasourceId', 'canonicalHash'] }],
   ...TENANT_TABLE,
 });
 export type QueryRequest = InferEntity<typeof QueryRequestEntity>;

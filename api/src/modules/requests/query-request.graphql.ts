@@ -18,6 +18,7 @@ import {
   type RiskIssue,
 } from './query-request.entity.ts';
 import { requestTopic, reviewQueueTopic, type BulkDecisionOutcome } from './query-request.service.ts';
+import { diffResults, type ResultDiff } from './result-diff.ts';
 import type { AnalyzedStatement } from './sql-analysis.service.ts';
 
 export const QueryRequestRef = builder.objectRef<QueryRequest>('QueryRequest');
@@ -65,6 +66,18 @@ export function defineQueryRequestSchema(): void {
     }),
   });
 
+  const ResultDiffRef = builder.objectRef<ResultDiff>('ResultDiff').implement({
+    fields: (t) => ({
+      comparable: t.exposeBoolean('comparable', { description: 'Same columns in the same order; otherwise rows are not compared.' }),
+      added: t.field({ type: 'JSON', description: 'Rows only in this run (at most 100 listed).', resolve: (d) => d.added }),
+      removed: t.field({ type: 'JSON', description: 'Rows only in the previous run (at most 100 listed).', resolve: (d) => d.removed }),
+      addedCount: t.exposeInt('addedCount'),
+      removedCount: t.exposeInt('removedCount'),
+      unchangedCount: t.exposeInt('unchangedCount'),
+      partial: t.exposeBoolean('partial', { description: 'A run hit its row cap: rows beyond it were not compared.' }),
+    }),
+  });
+
   QueryRequestRef.implement({
     description: 'One governed statement (or BEGIN … COMMIT batch), from submission to its outcome.',
     fields: (t) => ({
@@ -99,6 +112,21 @@ export function defineQueryRequestSchema(): void {
         type: DecisionRef,
         load: (ids: string[], ctx) => ctx.services.queryRequests.decisions(actorOf(ctx).orgId, ids),
         resolve: (r) => r.id,
+      }),
+      previousRun: t.field({
+        type: QueryRequestRef,
+        nullable: true,
+        description: 'The latest earlier run of the same statement (same canonical text) on this datasource that you may see.',
+        resolve: (r, _a, ctx) => ctx.services.queryRequests.previousRun(actorOf(ctx), r),
+      }),
+      resultDiff: t.field({
+        type: ResultDiffRef,
+        nullable: true,
+        description: 'Rows added and removed since previousRun (masked values, as stored); null unless both have a result.',
+        resolve: async (r, _a, ctx) => {
+          const previous = r.result ? await ctx.services.queryRequests.previousRun(actorOf(ctx), r) : null;
+          return previous?.result && r.result ? diffResults(previous.result, r.result) : null;
+        },
       }),
       executedAt: t.expose('executedAt', { type: 'DateTime', nullable: true }),
       createdAt: t.expose('createdAt', { type: 'DateTime' }),

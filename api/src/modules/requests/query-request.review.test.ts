@@ -133,3 +133,27 @@ it('refuses a bulk REJECT without a comment, an empty list, and a submitter with
   const byReviewer = (await decideMany([pending.id], 'APPROVE', reviewer)).data!;
   expect(byReviewer[0]!.request).toMatchObject({ status: 'APPROVED' });
 });
+
+it('finds the previous run of the same statement however it is written, and shows what changed since', async () => {
+  const first = (await submit('select id, tier from accounts where id <= 3 order by id', analyst, { execute: true })).data!;
+  expect(first.status).toBe('EXECUTED');
+  await superuserQuery(targetUrl, "update accounts set tier = 'platinum' where id = 2");
+  const again = (await submit('SELECT id,tier\n  FROM accounts -- same statement\n WHERE id <= 3 ORDER BY id', analyst, { execute: true })).data!;
+  const read = ok(await t.gql<{ queryRequest: { previousRun: { id: string } | null; resultDiff: Record<string, unknown> | null } }>(
+    'query($id: ID!) { queryRequest(id: $id) { previousRun { id } resultDiff { comparable added removed addedCount removedCount unchangedCount partial } } }',
+    { id: again.id }, analyst));
+  expect(read.queryRequest.previousRun).toEqual({ id: first.id });
+  expect(read.queryRequest.resultDiff).toEqual({
+    comparable: true,
+    added: [[2, 'platinum']],
+    removed: [[2, 'basic']],
+    addedCount: 1,
+    removedCount: 1,
+    unchangedCount: 2,
+    partial: false,
+  });
+  // A different literal is a different statement.
+  const other = (await submit('select id, tier from accounts where id <= 4 order by id', analyst, { execute: true })).data!;
+  const none = ok(await t.gql<{ queryRequest: { previousRun: unknown } }>('query($id: ID!) { queryRequest(id: $id) { previousRun { id } } }', { id: other.id }, analyst));
+  expect(none.queryRequest.previousRun).toBeNull();
+});

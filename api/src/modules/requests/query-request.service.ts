@@ -29,6 +29,7 @@ import { REVIEW_PLAN_TEMPLATES } from '../review/review-plan.service.ts';
 import { rewriteForRowSecurity, RowSecurityUnrewritable, type RowPredicate } from '../rowsecurity/rewrite.ts';
 import type { RowSecurityPolicyService } from '../rowsecurity/row-security-policy.service.ts';
 import { accessOf, assertAllowed, assertRoleMay, defaultSchemaOf } from './admission.ts';
+import { canonicalSql } from '../../engines/sql/canonical.ts';
 import { classify, impactOf, QueryRejectedError, type Classification } from './classify.ts';
 import { maskResult } from './mask-result.ts';
 import { analyzeRisk } from './risk.ts';
@@ -106,13 +107,16 @@ interface Assessment {
   plan: Awaited<ReturnType<typeof planOf>>;
   risk: ReturnType<typeof analyzeRisk>;
   routing: { status: QueryStatus; reason: string };
+  /** SHA-256 of the canonical text: the same statement written differently has the same one. */
+  canonicalHash: string;
 }
 
 /** The request's columns that follow from its text and its assessment. */
-function assessedFields(query: string, { classification, plan, risk, routing }: Assessment) {
+function assessedFields(query: string, { classification, plan, risk, routing, canonicalHash }: Assessment) {
   return {
     sqlText: query,
     sqlHash: sha256(query),
+    canonicalHash,
     queryType: classification.type,
     readOnly: classification.readOnly,
     tables: classification.tables.map((t) => (t.schema ? `${t.schema}.${t.name}` : t.name)),
@@ -282,7 +286,8 @@ export class QueryRequestService {
     await filtered(datasource, classification, query, predicates);
     const plan = await planOf(em, datasource);
     const risk = analyzeRisk(classification, query, access, await this.classificationTags.classifiedOf(em, datasource.id));
-    return { classification, groupIds, access, predicates, plan, risk, routing: route(classification, risk.level, plan, datasource) };
+    const routing = route(classification, risk.level, plan, datasource);
+    return { classification, groupIds, access, predicates, plan, risk, routing, canonicalHash: sha256(await canonicalSql(datasource.dbType, query)) };
   }
 
   /** The analysis and the decision record (FEATURES K3): the verdict and what decided it. */
@@ -665,6 +670,29 @@ export class QueryRequestService {
       });
     }
     return abandoned.length;
+  }
+
+  /**
+   * The latest earlier run of the same statement (same canonical text) on the same datasource that the caller
+   * may see, for comparing results; null when there is none.
+   */
+  async previousRun(actor: Actor, request: QueryRequest): Promise<QueryRequest | null> {
+    if (!request.canonicalHash) return null;
+    const mine = !roleHas(actor.role, 'QUERY_VIEW_ALL');
+    return this.store.tenant(actor.orgId, (em) =>
+      em.findOne(
+        QueryRequestEntity,
+        {
+          datasourceId: request.datasourceId,
+          canonicalHash: request.canonicalHash,
+          status: 'EXECUTED',
+          id: { $ne: request.id },
+          executedAt: { $lt: request.executedAt ?? new Date() },
+          ...(mine ? { submittedById: actor.userId } : {}),
+        },
+        { orderBy: { executedAt: 'desc' } },
+      ),
+    );
   }
 
   mayView(actor: Actor, request: QueryRequest): boolean {
