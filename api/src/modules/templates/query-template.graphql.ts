@@ -76,7 +76,28 @@ export function defineQueryTemplateSchema(): void {
     }),
   });
 
+  const DiffInput = builder.inputType('QueryTemplateDiffInput', {
+    fields: (t) => ({
+      templateId: t.id({ required: true, validate: z.uuid() }),
+      fromVersion: t.int({ required: true, validate: z.number().int().min(1) }),
+      toVersion: t.int({ required: true, validate: z.number().int().min(1) }),
+    }),
+  });
+  const DiffRef = builder.simpleObject('QueryTemplateDiff', {
+    fields: (t) => ({ unified: t.string({ description: 'A unified diff (git style) from fromVersion to toVersion.' }) }),
+  });
+
   builder.queryFields((t) => ({
+    queryTemplateDiff: t.field({
+      type: DiffRef,
+      description: 'What changed between two versions of a template you may see.',
+      ...requires('QUERY_SUBMIT_SELECT'),
+      errors: {},
+      args: { input: t.arg({ type: DiffInput, required: true }) },
+      resolve: async (_root, { input }, ctx) => ({
+        unified: await ctx.services.queryTemplates.diff(actorOf(ctx), { templateId: String(input.templateId), fromVersion: input.fromVersion, toVersion: input.toVersion }),
+      }),
+    }),
     queryTemplate: t.field({
       type: QueryTemplateRef,
       nullable: true,

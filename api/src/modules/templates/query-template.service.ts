@@ -3,6 +3,7 @@
  * changes, restore (a new version with an old text), delete, and submission with bound parameters through the
  * ordinary governed `submit`, so a template is never a way around classification, grants, routing or review.
  */
+import { createTwoFilesPatch } from 'diff';
 import { z } from 'zod';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../errors.ts';
 import type { Actor, Origin } from '../../graphql/context.ts';
@@ -90,6 +91,21 @@ export class QueryTemplateService extends AuditedService {
     return this.store.tenant(actor.orgId, async (em) => {
       if (!(await this.visible(em, actor, templateId))) return [];
       return em.find(QueryTemplateVersionEntity, { templateId }, { orderBy: { version: 'desc' } });
+    });
+  }
+
+  /** A unified diff (git style) from one version's text to another's, of a template the caller may see. */
+  async diff(actor: Actor, input: { templateId: string; fromVersion: number; toVersion: number }): Promise<string> {
+    return this.store.tenant(actor.orgId, async (em) => {
+      const template = await this.visible(em, actor, input.templateId);
+      if (!template) throw new NotFoundError('QueryTemplate', input.templateId);
+      const body = async (version: number) => {
+        const row = await em.findOne(QueryTemplateVersionEntity, { templateId: template.id, version });
+        if (!row) throw new NotFoundError('QueryTemplateVersion', `${template.id}@${version}`);
+        return row.body.endsWith('\n') ? row.body : `${row.body}\n`;
+      };
+      const [from, to] = [await body(input.fromVersion), await body(input.toVersion)];
+      return createTwoFilesPatch(`${template.name}@${input.fromVersion}`, `${template.name}@${input.toVersion}`, from, to, undefined, undefined, { context: 3 });
     });
   }
 

@@ -81,6 +81,24 @@ describe('versions', () => {
     expect(restored.data!.versions[0]).toMatchObject({ version: 3, body: 'select id, note from orders where id = :id', restoredFrom: 1 });
   });
 
+  it('diffs two versions, git style; an unknown version is NotFound', async () => {
+    const id = (await upsert({ name: 'order by id', body: 'select id, note from orders where id = :id', datasourceId })).data!.id;
+    const diff = async (fromVersion: number, toVersion: number) =>
+      ok(await t.gql<{ queryTemplateDiff: Result<{ unified: string }> }>(
+        'query($input: QueryTemplateDiffInput!) { queryTemplateDiff(input: $input) { __typename ... on QueryQueryTemplateDiffSuccess { data { unified } } ... on Error { message } } }',
+        { input: { templateId: id, fromVersion, toVersion } },
+        analyst,
+      )).queryTemplateDiff;
+    const unified = (await diff(1, 2)).data!.unified;
+    expect(unified).toContain('--- order by id@1');
+    expect(unified).toContain('+++ order by id@2');
+    expect(unified).toContain('-select id, note from orders where id = :id');
+    expect(unified).toContain('+select id, note from orders where id between :low and :high');
+    expect((await diff(1, 3)).data!.unified).not.toMatch(/^[-+]select/m);
+    expect((await diff(1, 42)).__typename).toBe('NotFound');
+    expect((await ok(await t.gql<{ queryTemplateDiff: Result<unknown> }>('query($input: QueryTemplateDiffInput!) { queryTemplateDiff(input: $input) { __typename } }', { input: { templateId: id, fromVersion: 1, toVersion: 2 } }, colleague))).queryTemplateDiff.__typename).toBe('NotFound');
+  });
+
   it('keeps versions immutable in the database: the application role cannot update one', async () => {
     const { store } = t.app.services;
     await expect(store.tenant(org.orgId, (em) => em.execute(`update query_template_versions set body = 'select 1'`))).rejects.toThrow(/permission denied/);
