@@ -139,6 +139,20 @@ export interface AnalyzedStatement {
   deniedReason: string | null;
 }
 
+export const SIMULATE_ROUTING = `query AccessflowSimulateRouting($input: SimulateRoutingInput!) {
+  simulateRouting(input: $input) {
+    __typename
+    ... on QuerySimulateRoutingSuccess { data { refusal decision { action verdict policyName reason requiredApprovals } } }
+    ... on Error { code message }
+  }
+}`;
+
+/** What routing policies would decide for one statement (null decision: the review plan decides). */
+export interface RoutingOutcome {
+  refusal: string | null;
+  decision: { action: string; verdict: 'APPROVE' | 'REJECT' | 'REVIEW'; policyName: string; reason: string; requiredApprovals: number | null } | null;
+}
+
 /** Every document above, for the validation test. */
 export const ALL_OPERATIONS = {
   SUBMIT_QUERY,
@@ -151,4 +165,5 @@ export const ALL_OPERATIONS = {
   UPSERT_DATASOURCE,
   TEST_DATASOURCE_CONNECTION,
   ANALYZE_SQL,
+  SIMULATE_ROUTING,
 };

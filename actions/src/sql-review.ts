@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { retrying, unwrap, type ErrorResult, type GraphQLClient } from './client.ts';
 import { CliError, EXIT, type ExitCode } from './errors.ts';
 import { markdownTable } from './format.ts';
-import { ANALYZE_SQL, type AnalyzedStatement } from './operations.ts';
+import { ANALYZE_SQL, SIMULATE_ROUTING, type AnalyzedStatement, type RoutingOutcome } from './operations.ts';
 
 export const RISK_LEVELS = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
 
@@ -22,6 +22,8 @@ export interface SqlReviewOptions {
   baseRef?: string | undefined;
   /** Statements at or above this risk level block (`none`: risk alone never blocks). */
   failOnRisk: (typeof RISK_LEVELS)[number] | 'NONE';
+  /** Ask `simulateRouting` what routing policies would decide for each statement (as a CI submission). */
+  routing: boolean;
   cwd: string;
   connectRetrySeconds: number;
   signal: AbortSignal;
@@ -34,16 +36,21 @@ export interface Finding {
   startLine: number;
   endLine: number;
   severity: Severity;
-  /** A stable rule id: REJECTED, NOT_ALLOWED, RISK_<LEVEL> or a risk issue code. */
+  /** A stable rule id: REJECTED, NOT_ALLOWED, ROUTING_<VERDICT> or RISK_<LEVEL>. */
   rule: string;
   message: string;
   /** Whether it makes the review fail. */
   blocking: boolean;
 }
 
+export interface ReviewedStatement extends AnalyzedStatement {
+  /** null when routing was not asked, or the statement is refused before routing. */
+  routing: RoutingOutcome | null;
+}
+
 export interface ReviewedFile {
   file: string;
-  statements: AnalyzedStatement[];
+  statements: ReviewedStatement[];
 }
 
 export interface SqlReviewOutcome {
@@ -87,7 +94,12 @@ export async function reviewSql(client: GraphQLClient, options: SqlReviewOptions
       );
       return unwrap(`analyzeSql ${file}`, data.analyzeSql);
     }, options.connectRetrySeconds * 1000, options.signal);
-    reviewed.push({ file, statements: analysis.statements });
+    const statements: ReviewedStatement[] = [];
+    for (const statement of analysis.statements) {
+      const simulate = options.routing && !statement.rejected && statement.allowed;
+      statements.push({ ...statement, routing: simulate ? await simulateRouting(client, options, statement.text) : null });
+    }
+    reviewed.push({ file, statements });
   }
   const findings = reviewed.flatMap((r) => r.statements.flatMap((s) => findingsOf(r.file, s, options.failOnRisk)));
   const levels = reviewed.flatMap((r) => r.statements.map((s) => s.riskLevel)).filter((l): l is string => l !== null);
@@ -100,17 +112,35 @@ export async function reviewSql(client: GraphQLClient, options: SqlReviewOptions
     : { exitCode: EXIT.OK, message: `${summary}: nothing blocking`, files: reviewed, findings, maxRiskLevel };
 }
 
+async function simulateRouting(client: GraphQLClient, options: SqlReviewOptions, query: string): Promise<RoutingOutcome> {
+  return retrying(async () => {
+    const data = await client.request<{ simulateRouting: ErrorResult & { data?: RoutingOutcome } }>(
+      SIMULATE_ROUTING,
+      { input: { datasourceId: options.datasourceId, query, cicdOrigin: true } },
+      options.signal,
+    );
+    return unwrap('simulateRouting', data.simulateRouting);
+  }, options.connectRetrySeconds * 1000, options.signal);
+}
+
 function rank(level: string | null): number {
   return level ? RISK_LEVELS.indexOf(level as (typeof RISK_LEVELS)[number]) : -1;
 }
 
-export function findingsOf(file: string, s: AnalyzedStatement, failOnRisk: SqlReviewOptions['failOnRisk']): Finding[] {
+export function findingsOf(file: string, s: ReviewedStatement, failOnRisk: SqlReviewOptions['failOnRisk']): Finding[] {
   const at = { file, startLine: s.startLine, endLine: s.endLine };
   const findings: Finding[] = [];
   if (s.rejected) {
     findings.push({ ...at, severity: 'error', rule: 'REJECTED', blocking: true, message: `refused before review (${s.rejectionReason ?? 'unknown reason'}): ${s.message ?? ''}`.trim() });
   } else if (!s.allowed) {
     findings.push({ ...at, severity: 'error', rule: 'NOT_ALLOWED', blocking: true, message: `not allowed for this API key's identity: ${s.deniedReason ?? 'no reason given'}` });
+  }
+  const decision = s.routing?.decision;
+  if (decision?.verdict === 'REJECT') {
+    findings.push({ ...at, severity: 'error', rule: 'ROUTING_REJECT', blocking: true, message: `routing would reject it: ${decision.reason}` });
+  } else if (decision) {
+    const what = decision.verdict === 'APPROVE' ? 'approve it at once' : `send it to review${decision.requiredApprovals ? ` (${decision.action}, ${decision.requiredApprovals} approval(s))` : ''}`;
+    findings.push({ ...at, severity: 'notice', rule: `ROUTING_${decision.verdict}`, blocking: false, message: `routing would ${what}: ${decision.reason}` });
   }
   if (s.riskLevel) {
     const blocking = failOnRisk !== 'NONE' && rank(s.riskLevel) >= rank(failOnRisk);
@@ -132,6 +162,7 @@ export function markdownSummary(outcome: SqlReviewOutcome): string {
       s.riskLevel ? `${s.riskLevel} (${s.riskScore ?? '?'})` : '—',
       s.rejected ? `refused: ${s.rejectionReason ?? ''}` : s.allowed ? 'allowed' : `denied: ${s.deniedReason ?? ''}`,
       s.riskIssues.map((i) => i.code).join(', ') || '—',
+      s.routing?.decision ? `${s.routing.decision.verdict} by ${s.routing.decision.policyName}` : s.routing ? 'review plan' : '—',
     ]),
   );
   return [
@@ -139,7 +170,7 @@ export function markdownSummary(outcome: SqlReviewOutcome): string {
     '',
     outcome.message,
     '',
-    rows.length ? markdownTable(['statement', 'type', 'tables', 'risk', 'verdict', 'issues'], rows) : '_No SQL files to review._',
+    rows.length ? markdownTable(['statement', 'type', 'tables', 'risk', 'verdict', 'issues', 'routing'], rows) : '_No SQL files to review._',
     '',
   ].join('\n');
 }
@@ -177,6 +208,7 @@ export function sarif(outcome: SqlReviewOutcome, toolVersion: string): object {
 function ruleText(id: string): string {
   if (id === 'REJECTED') return 'AccessFlow refuses this statement before any review';
   if (id === 'NOT_ALLOWED') return "The submitter's role and grants do not admit this statement";
+  if (id.startsWith('ROUTING_')) return `A routing policy would ${id.replace('ROUTING_', '').toLowerCase()} this statement`;
   return `Risk level ${id.replace('RISK_', '')}`;
 }
 

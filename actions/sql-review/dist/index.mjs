@@ -19837,6 +19837,13 @@ var VERSION = package_default.version;
 function input(name) {
   return getInput(name);
 }
+function booleanInput(name, fallback) {
+  const value = getInput(name).trim().toLowerCase();
+  if (!value) return fallback;
+  if (value === "true") return true;
+  if (value === "false") return false;
+  throw new CliError(`input ${name} must be true or false; got ${value}`, EXIT.USAGE);
+}
 function secondsInput(name, fallback) {
   const text = getInput(name);
   if (!text) return fallback;
@@ -19939,6 +19946,13 @@ var ANALYZE_SQL = `query AccessflowAnalyzeSql($input: AnalyzeSqlInput!) {
     ... on Error { code message }
   }
 }`;
+var SIMULATE_ROUTING = `query AccessflowSimulateRouting($input: SimulateRoutingInput!) {
+  simulateRouting(input: $input) {
+    __typename
+    ... on QuerySimulateRoutingSuccess { data { refusal decision { action verdict policyName reason requiredApprovals } } }
+    ... on Error { code message }
+  }
+}`;
 
 // src/run-query.ts
 async function resolveDatasource(client, options) {
@@ -20012,7 +20026,12 @@ async function reviewSql(client, options) {
       );
       return unwrap(`analyzeSql ${file}`, data.analyzeSql);
     }, options.connectRetrySeconds * 1e3, options.signal);
-    reviewed.push({ file, statements: analysis.statements });
+    const statements2 = [];
+    for (const statement of analysis.statements) {
+      const simulate = options.routing && !statement.rejected && statement.allowed;
+      statements2.push({ ...statement, routing: simulate ? await simulateRouting(client, options, statement.text) : null });
+    }
+    reviewed.push({ file, statements: statements2 });
   }
   const findings = reviewed.flatMap((r) => r.statements.flatMap((s) => findingsOf(r.file, s, options.failOnRisk)));
   const levels = reviewed.flatMap((r) => r.statements.map((s) => s.riskLevel)).filter((l) => l !== null);
@@ -20021,6 +20040,16 @@ async function reviewSql(client, options) {
   const statements = reviewed.reduce((n, r) => n + r.statements.length, 0);
   const summary2 = `${statements} statement(s) in ${reviewed.length} file(s)${maxRiskLevel ? `, highest risk ${maxRiskLevel}` : ""}`;
   return blocking ? { exitCode: EXIT.DENIED, message: `${summary2}: ${blocking} blocking finding(s)`, files: reviewed, findings, maxRiskLevel } : { exitCode: EXIT.OK, message: `${summary2}: nothing blocking`, files: reviewed, findings, maxRiskLevel };
+}
+async function simulateRouting(client, options, query) {
+  return retrying(async () => {
+    const data = await client.request(
+      SIMULATE_ROUTING,
+      { input: { datasourceId: options.datasourceId, query, cicdOrigin: true } },
+      options.signal
+    );
+    return unwrap("simulateRouting", data.simulateRouting);
+  }, options.connectRetrySeconds * 1e3, options.signal);
 }
 function rank(level) {
   return level ? RISK_LEVELS.indexOf(level) : -1;
@@ -20032,6 +20061,13 @@ function findingsOf(file, s, failOnRisk) {
     findings.push({ ...at, severity: "error", rule: "REJECTED", blocking: true, message: `refused before review (${s.rejectionReason ?? "unknown reason"}): ${s.message ?? ""}`.trim() });
   } else if (!s.allowed) {
     findings.push({ ...at, severity: "error", rule: "NOT_ALLOWED", blocking: true, message: `not allowed for this API key's identity: ${s.deniedReason ?? "no reason given"}` });
+  }
+  const decision = s.routing?.decision;
+  if (decision?.verdict === "REJECT") {
+    findings.push({ ...at, severity: "error", rule: "ROUTING_REJECT", blocking: true, message: `routing would reject it: ${decision.reason}` });
+  } else if (decision) {
+    const what = decision.verdict === "APPROVE" ? "approve it at once" : `send it to review${decision.requiredApprovals ? ` (${decision.action}, ${decision.requiredApprovals} approval(s))` : ""}`;
+    findings.push({ ...at, severity: "notice", rule: `ROUTING_${decision.verdict}`, blocking: false, message: `routing would ${what}: ${decision.reason}` });
   }
   if (s.riskLevel) {
     const blocking = failOnRisk !== "NONE" && rank(s.riskLevel) >= rank(failOnRisk);
@@ -20051,7 +20087,8 @@ function markdownSummary2(outcome) {
       s.tables.join(", ") || "\u2014",
       s.riskLevel ? `${s.riskLevel} (${s.riskScore ?? "?"})` : "\u2014",
       s.rejected ? `refused: ${s.rejectionReason ?? ""}` : s.allowed ? "allowed" : `denied: ${s.deniedReason ?? ""}`,
-      s.riskIssues.map((i) => i.code).join(", ") || "\u2014"
+      s.riskIssues.map((i) => i.code).join(", ") || "\u2014",
+      s.routing?.decision ? `${s.routing.decision.verdict} by ${s.routing.decision.policyName}` : s.routing ? "review plan" : "\u2014"
     ])
   );
   return [
@@ -20059,7 +20096,7 @@ function markdownSummary2(outcome) {
     "",
     outcome.message,
     "",
-    rows.length ? markdownTable(["statement", "type", "tables", "risk", "verdict", "issues"], rows) : "_No SQL files to review._",
+    rows.length ? markdownTable(["statement", "type", "tables", "risk", "verdict", "issues", "routing"], rows) : "_No SQL files to review._",
     ""
   ].join("\n");
 }
@@ -20093,6 +20130,7 @@ function sarif(outcome, toolVersion) {
 function ruleText(id) {
   if (id === "REJECTED") return "AccessFlow refuses this statement before any review";
   if (id === "NOT_ALLOWED") return "The submitter's role and grants do not admit this statement";
+  if (id.startsWith("ROUTING_")) return `A routing policy would ${id.replace("ROUTING_", "").toLowerCase()} this statement`;
   return `Risk level ${id.replace("RISK_", "")}`;
 }
 function fingerprint(f) {
@@ -20117,6 +20155,7 @@ async function run() {
         patterns: getMultilineInput("files"),
         baseRef: baseRef || void 0,
         failOnRisk,
+        routing: booleanInput("simulate-routing", true),
         cwd: process.env["GITHUB_WORKSPACE"] || process.cwd(),
         connectRetrySeconds,
         signal

@@ -5,7 +5,7 @@
 import { writeFile } from 'node:fs/promises';
 import * as core from '@actions/core';
 import { CliError, EXIT } from '../../src/errors.ts';
-import { clientFromInputs, fail, finish, input, secondsInput, stopSignal } from '../../src/github.ts';
+import { booleanInput, clientFromInputs, fail, finish, input, secondsInput, stopSignal } from '../../src/github.ts';
 import { interruptible } from '../../src/interrupt.ts';
 import { resolveDatasource } from '../../src/run-query.ts';
 import { markdownSummary, reviewSql, RISK_LEVELS, sarif, type SqlReviewOptions } from '../../src/sql-review.ts';
@@ -29,6 +29,7 @@ export async function run(): Promise<void> {
         patterns: core.getMultilineInput('files'),
         baseRef: baseRef || undefined,
         failOnRisk: failOnRisk as SqlReviewOptions['failOnRisk'],
+        routing: booleanInput('simulate-routing', true),
         cwd: process.env['GITHUB_WORKSPACE'] || process.cwd(),
         connectRetrySeconds,
         signal,
