@@ -148,10 +148,20 @@ export function groupIdsIn(condition: Condition): string[] {
  * the datasource's default schema); one without a dot matches the table name in any schema. Case-insensitive.
  */
 export function tableMatcher(globPattern: string): (table: { schema: string; name: string }) => boolean {
-  const qualified = globPattern.includes('.');
-  const isMatch = picomatch(globPattern, { nocase: true, dot: true, nobrace: true, noextglob: true, noglobstar: true });
-  return (table) => isMatch(qualified ? `${table.schema}.${table.name}` : table.name);
+  let matcher = matchers.get(globPattern);
+  if (!matcher) {
+    const qualified = globPattern.includes('.');
+    const pattern = picomatch.makeRe(globPattern, { nocase: true, dot: true, nobrace: true, noextglob: true, noglobstar: true });
+    matcher = (table) => pattern.test(qualified ? `${table.schema}.${table.name}` : table.name);
+    // Compiling a glob costs far more than matching it; the cache is bounded, as globs come from stored policies.
+    if (matchers.size >= MAX_CACHED_MATCHERS) matchers.clear();
+    matchers.set(globPattern, matcher);
+  }
+  return matcher;
 }
+
+const MAX_CACHED_MATCHERS = 10_000;
+const matchers = new Map<string, (table: { schema: string; name: string }) => boolean>();
 
 /** A valid IANA time zone name, in its canonical spelling; offsets such as `+02:00` are refused (they ignore DST). */
 export function parseTimeZone(value: string, path = 'timeZone'): string {

@@ -225,6 +225,9 @@ const clocks = new Map<string, Intl.DateTimeFormat>();
  * zone's rules, so DST changes are followed: a skipped hour never occurs, a repeated hour occurs twice.
  */
 export function localClock(now: Date, timeZone: string): { minute: number; day: DayOfWeek } {
+  // One request asks for the same instant in the same zone for every time leaf of every policy.
+  const last = lastReading.get(timeZone);
+  if (last && last.at === now.getTime()) return last.clock;
   let format = clocks.get(timeZone);
   if (!format) {
     format = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', hour: '2-digit', minute: '2-digit', weekday: 'long' });
@@ -233,5 +236,9 @@ export function localClock(now: Date, timeZone: string): { minute: number; day: 
   const parts = Object.fromEntries(format.formatToParts(now).map((p) => [p.type, p.value]));
   const day = String(parts['weekday']).toUpperCase() as DayOfWeek;
   if (!DAYS_OF_WEEK.includes(day)) throw new Error(`unexpected weekday ${parts['weekday']}`);
-  return { minute: Number(parts['hour']) * 60 + Number(parts['minute']), day };
+  const clock = { minute: Number(parts['hour']) * 60 + Number(parts['minute']), day };
+  lastReading.set(timeZone, { at: now.getTime(), clock });
+  return clock;
 }
+
+const lastReading = new Map<string, { at: number; clock: { minute: number; day: DayOfWeek } }>();
