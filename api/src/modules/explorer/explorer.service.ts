@@ -12,11 +12,10 @@ import { ConnectionFailedError, NotFoundError, ValidationError } from '../../err
 import { EngineError, engineFor } from '../../engines/engine.ts';
 import type { SchemaSnapshot } from '../../engines/introspection.ts';
 import type { Actor, Origin } from '../../graphql/context.ts';
-import type { EntityManager } from '../../store/store.ts';
+import type { EntityManager, Store } from '../../store/store.ts';
 import { AuditEventEntity } from '../audit/audit-event.entity.ts';
-import { auditOriginOf } from '../audit/audit.service.ts';
+import { auditOriginOf, type AuditService } from '../audit/audit.service.ts';
 import { AuditedService } from '../audit/audited-service.ts';
-import type { AuditService } from '../audit/audit.service.ts';
 import { ClassificationTagEntity } from '../classification/classification-tag.entity.ts';
 import { DatasourceEntity, type Datasource } from '../datasources/datasource.entity.ts';
 import type { DatasourceService } from '../datasources/datasource.service.ts';
@@ -26,7 +25,6 @@ import { roleHas } from '../identity/permissions.ts';
 import type { MaskingPolicyService } from '../masking/masking-policy.service.ts';
 import type { QueryRequest } from '../requests/query-request.entity.ts';
 import type { QueryRequestService } from '../requests/query-request.service.ts';
-import type { Store } from '../../store/store.ts';
 import { qualifiedNameOf, queryNameFor, viewOf, type SchemaView, type Viewer } from './schema-view.ts';
 
 /** How long an introspection is served from the cache. */
