@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ACTIONS_ROOT, finished } from './runner.ts';
-import { createWorld, requests, type World } from './world.ts';
+import { awaitInQueue, createWorld, requests, type World } from './world.ts';
 
 const TEMPLATES = join(ACTIONS_ROOT, '../gitlab-ci/templates');
 
@@ -76,6 +76,12 @@ function gitlabEnv(pipelineId: string, jobName: string): Record<string, string> 
 
 /** Runs a job's script lines in its own build directory; `variables` are the consumer's (override the template's). */
 async function runJob(job: Job, variables: Record<string, string>, dir?: string) {
+  const started = await startJob(job, variables, dir);
+  return { ...(await started.done), dir: started.dir };
+}
+
+/** As runJob, in its own process group (as the runner's shell), returned while it runs. */
+async function startJob(job: Job, variables: Record<string, string>, dir?: string) {
   const buildDir = dir ?? (await mkdtemp(join(tmpdir(), 'accessflow-gitlab-job-')));
   const env = {
     PATH: process.env['PATH'] ?? '',
@@ -85,9 +91,8 @@ async function runJob(job: Job, variables: Record<string, string>, dir?: string)
     ...job.variables,
     ...variables,
   };
-  const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', job.script.join('\n')], { cwd: buildDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const result = await finished(child);
-  return { ...result, dir: buildDir };
+  const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', job.script.join('\n')], { cwd: buildDir, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  return { child, done: finished(child), dir: buildDir };
 }
 
 function dotenv(text: string): Record<string, string> {
@@ -133,6 +138,16 @@ it('provision-datasource then run-query, seed style: AF_* variables, the datasou
   expect(retried.code).toBe(0);
   expect(JSON.parse(await readFile(join(retried.dir, 'accessflow-run-query.json'), 'utf8')).requestId).toBe(result.requestId);
   expect((await requests(world)).filter((r) => r.clientRequestId === `gitlab:42:${pipeline}:report`)).toHaveLength(1);
+});
+
+it('a cancelled job (SIGTERM to its process group) cancels the pending request', async () => {
+  const sql = `update customers set name = 'gitlab' where id = 1`;
+  const job = interpolate(await template('run-query'), '.accessflow_run_query', { datasource: 'crm', sql });
+  const started = await startJob(job, { ...gitlabEnv(String(Date.now()), 'cancelled'), ACCESSFLOW_ENDPOINT: world.endpoint, ACCESSFLOW_API_KEY: world.keys.deployer, ACCESSFLOW_CLI: tarball });
+  const id = await awaitInQueue(world, sql);
+  process.kill(-started.child.pid!, 'SIGTERM');
+  await started.done;
+  await expect.poll(async () => (await requests(world)).find((r) => r.id === id)?.status, { timeout: 10_000 }).toBe('CANCELLED');
 });
 
 it('run-query with inputs: a refused statement fails the job with exit 1 and its report says why', async () => {
