@@ -65,7 +65,7 @@ export function defineRoutingPolicySchema(): void {
   const SimulateRoutingInput = builder.inputType('SimulateRoutingInput', {
     fields: (t) => ({
       datasourceId: t.id({ required: true, validate: z.uuid() }),
-      query: t.string({ required: true, validate: z.string().min(1).max(1_000_000) }),
+      query: t.string({ required: true, validate: z.string().min(1).max(100_000, 'must be at most 100000 characters') }),
       asUserId: t.id({ validate: z.uuid(), description: 'Simulate a submission by this user (needs POLICIES_MANAGE); yourself by default.' }),
       at: t.field({ type: 'DateTime', description: 'Simulate at this time (time-of-day and day-of-week leaves); now by default.' }),
       cicdOrigin: t.boolean({ description: 'Whether the submission comes from CI; your own request origin by default.' }),
