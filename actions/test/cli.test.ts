@@ -83,6 +83,16 @@ it('SIGINT cancels the pending request and exits 130', async () => {
   expect((await requests(world)).find((r) => r.id === id)?.status).toBe('CANCELLED');
 });
 
+it('--no-execute stops at APPROVED; a statement that fails on the database exits 3 with its error', async () => {
+  const approved = await runCli(['run-query', '--datasource', 'crm', '--sql', 'select id from customers where id = 1', '--no-execute', '--json'], env());
+  expect(approved.code).toBe(0);
+  expect(JSON.parse(approved.stdout)).toMatchObject({ ok: true, status: 'APPROVED', result: null, message: 'approved (not executed: execute is off)' });
+
+  const failed = await runCli(['run-query', '--datasource', 'crm', '--sql', 'select 1 / (id - id) from customers where id = 1', '--json'], env());
+  expect(failed.code).toBe(3);
+  expect(JSON.parse(failed.stdout)).toMatchObject({ ok: false, status: 'FAILED', error: expect.stringContaining('division by zero') });
+});
+
 it('usage errors exit 2 with the command’s options', async () => {
   const unknown = await runCli(['run-query', '--no-such-option'], env());
   expect(unknown.code).toBe(2);
