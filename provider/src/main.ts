@@ -13,13 +13,10 @@ try {
   const served = await serve({
     handlers: createProvider({ resources: RESOURCES }),
     log,
-    onShutdown: () => {
-      served.stop();
-      process.exit(0);
-    },
+    onShutdown: () => void served.stop().then(() => process.exit(0)),
   });
   process.stdout.write(`${served.handshake}\n`);
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => (served.stop(), process.exit(0)));
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void served.stop().then(() => process.exit(0)));
 } catch (failure) {
   log(`terraform-provider-accessflow failed to start: ${failure instanceof Error ? failure.message : String(failure)}`);
   process.exit(1);

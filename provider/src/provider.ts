@@ -335,7 +335,7 @@ export function createProvider(options: ProviderOptions): ProviderHandlers {
           const key = typeof config['id'] === 'string' ? 'id' : 'name';
           return { diagnostics: [error(`${resource.typeName} not found`, `No ${resource.graphqlType} with ${key} "${String(config[key])}" in your organization.`, [{ attribute_name: key }])] };
         }
-        return { state: encodeValue(stateFromServer(attributes, node, null)) };
+        return { state: encodeValue(stateFromServer(attributes, node, null, {}, false)) };
       } catch (failure) {
         return { diagnostics: diagnosticsOf(resource, failure) };
       }

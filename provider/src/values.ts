@@ -88,8 +88,9 @@ export function serverForms(attributes: AttributeSpec[], node: Record<string, un
  * apply, null on import) supplies what the server never returns and wins wherever it means the same thing: when
  * semantically equal, or when the server still returns exactly what it returned right after our last write
  * (`forms`), i.e. its own canonical form of the configured value (`:user.x` → `user.x`, lower-cased names).
+ * Data sources pass `emptyAsNull = false`: they report the server's empty lists as empty, not null.
  */
-export function stateFromServer(attributes: AttributeSpec[], node: Record<string, unknown>, reference: TfObject | null, forms: Record<string, string> = {}): TfObject {
+export function stateFromServer(attributes: AttributeSpec[], node: Record<string, unknown>, reference: TfObject | null, forms: Record<string, string> = {}, emptyAsNull = true): TfObject {
   const state: TfObject = {};
   for (const attribute of attributes) {
     const kept = reference?.[attribute.name] ?? null;
@@ -97,7 +98,7 @@ export function stateFromServer(attributes: AttributeSpec[], node: Record<string
     else if (attribute.field === null) state[attribute.name] = kept === UNKNOWN ? null : kept;
     else {
       const fresh = fromServerValue(attribute.type, node[attribute.field]);
-      const same = forms[attribute.name] === canonical(fresh) || semanticallyEqual(attribute.type, kept, fresh) || (kept === null && isEmpty(fresh));
+      const same = forms[attribute.name] === canonical(fresh) || (kept === null ? emptyAsNull && isEmpty(fresh) : semanticallyEqual(attribute.type, kept, fresh));
       state[attribute.name] = kept !== UNKNOWN && same ? kept : fresh;
     }
   }

@@ -81,6 +81,11 @@ describe.skipIf(!runTerraform)('terraform end to end', () => {
     // The server keeps its canonical form; the configuration's `:user.region` must not show up as drift.
     expect(rls.rowSecurityPolicy.valueExpression).toBe('user.region');
     await plan(0);
+    // Data sources look objects up by name (datasource, review plan) and by id (user group).
+    const outputs = JSON.parse((await ws.ok(['output', '-json'])).stdout) as Record<string, { value: unknown }>;
+    expect(outputs['shop_datasource_id']?.value).toBe(ids['accessflow_datasource']);
+    expect(outputs['review_stages']?.value).toBe(2);
+    expect(outputs['analysts_group']?.value).toBe('analysts');
   });
 
   it('updates in place, replaces on a natural-key change, and re-plans empty', async () => {
@@ -172,7 +177,7 @@ describe.skipIf(!runTerraform)('terraform end to end', () => {
     expect(generated).toContain('resource "accessflow_routing_policy" "deletes_on_orders"');
     expect(generated).toMatch(/password\s+= null # sensitive/);
     const applied = await imported.ok(['apply', '-auto-approve', '-no-color']);
-    expect(applied.stdout).toMatch(new RegExp(`Apply complete! Resources: ${RESOURCES.length} imported, 0 added, 0 changed, 0 destroyed`));
+    expect(applied.stdout).toMatch(new RegExp(`Apply complete! Resources: ${blocks.length} imported, 0 added, 0 changed, 0 destroyed`));
     await imported.ok(['plan', '-detailed-exitcode', '-no-color'], 0);
     // Hand the objects back to the main workspace only.
     for (const block of blocks) await imported.ok(['state', 'rm', '-no-color', block.split('\n')[1]?.replace('  to = ', '') ?? '']);

@@ -255,6 +255,8 @@ describe('authorization matrix (generated from the schema)', () => {
       `mutation($ds: ID!) { upsertRoutingPolicy(input: { name: "reads", datasourceId: $ds, priority: 1, condition: { type: "query_type", any_of: ["SELECT"] }, action: AUTO_APPROVE }) {
         __typename ... on MutationUpsertRoutingPolicySuccess { data { id } } ... on Error { message } } }`,
       { ds: ids['Datasource'] });
+    ids['ServiceAccount'] = await created('upsertServiceAccount',
+      `mutation { upsertServiceAccount(input: { name: "deployer", role: ANALYST }) { __typename ... on MutationUpsertServiceAccountSuccess { data { id } } ... on Error { message } } }`, {});
     ids['QueryTemplate'] = await created('upsertQueryTemplate',
       `mutation($ds: ID!) { upsertQueryTemplate(input: { name: "by id", body: "select * from users where id = :id", visibility: TEAM, datasourceId: $ds }) {
         __typename ... on MutationUpsertQueryTemplateSuccess { data { id } } ... on Error { message } } }`,

@@ -33,6 +33,18 @@ resource "accessflow_datasource" "shop" {
   review_plan_id        = accessflow_review_plan.two_step.id
 }
 
+# The identity pipelines use (its API key is created once, outside Terraform: keys are shown only once).
+resource "accessflow_service_account" "ci" {
+  name = "ci-pipeline"
+  role = "ANALYST"
+}
+
+resource "accessflow_grant" "ci_read" {
+  datasource_id = accessflow_datasource.shop.id
+  user_id       = accessflow_service_account.ci.id
+  can_read      = true
+}
+
 resource "accessflow_grant" "analysts_read" {
   datasource_id      = accessflow_datasource.shop.id
   group_id           = accessflow_user_group.analysts.id
@@ -96,6 +108,22 @@ data "accessflow_datasource" "shop" {
   name = accessflow_datasource.shop.name
 }
 
+data "accessflow_review_plan" "two_step" {
+  name = accessflow_review_plan.two_step.name
+}
+
+data "accessflow_user_group" "analysts" {
+  id = accessflow_user_group.analysts.id
+}
+
 output "shop_datasource_id" {
   value = data.accessflow_datasource.shop.id
+}
+
+output "review_stages" {
+  value = length(data.accessflow_review_plan.two_step.approvers)
+}
+
+output "analysts_group" {
+  value = data.accessflow_user_group.analysts.name
 }

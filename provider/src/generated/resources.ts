@@ -1246,7 +1246,7 @@ export const RESOURCES: ResourceSpec[] = [
     "inputType": "UpsertReviewPlanInput",
     "delete": "deleteReviewPlan",
     "get": "reviewPlan",
-    "getByName": null,
+    "getByName": "reviewPlanByName",
     "importScope": null,
     "attributes": [
       {
@@ -2027,6 +2027,91 @@ export const RESOURCES: ResourceSpec[] = [
     ]
   },
   {
+    "typeName": "accessflow_service_account",
+    "graphqlType": "ServiceAccount",
+    "description": "A user that signs in only with API keys (pipelines, Terraform), managed declaratively by name.",
+    "upsert": "upsertServiceAccount",
+    "inputType": "UpsertServiceAccountInput",
+    "delete": "deleteServiceAccount",
+    "get": "serviceAccount",
+    "getByName": "serviceAccountByName",
+    "importScope": null,
+    "attributes": [
+      {
+        "field": "id",
+        "input": null,
+        "required": false,
+        "optional": false,
+        "computed": true,
+        "sensitive": false,
+        "writeOnly": false,
+        "nullable": true,
+        "replace": false,
+        "triggers": null,
+        "version": null,
+        "description": "The object id.",
+        "name": "id",
+        "type": {
+          "kind": "string"
+        }
+      },
+      {
+        "field": "name",
+        "input": "name",
+        "required": true,
+        "optional": false,
+        "computed": false,
+        "sensitive": false,
+        "writeOnly": false,
+        "nullable": false,
+        "replace": true,
+        "triggers": null,
+        "version": null,
+        "description": "",
+        "name": "name",
+        "type": {
+          "kind": "string"
+        }
+      },
+      {
+        "field": "role",
+        "input": "role",
+        "required": true,
+        "optional": false,
+        "computed": false,
+        "sensitive": false,
+        "writeOnly": false,
+        "nullable": false,
+        "replace": false,
+        "triggers": null,
+        "version": null,
+        "description": "",
+        "name": "role",
+        "type": {
+          "kind": "string"
+        }
+      },
+      {
+        "field": "createdAt",
+        "input": null,
+        "required": false,
+        "optional": false,
+        "computed": true,
+        "sensitive": false,
+        "writeOnly": false,
+        "nullable": false,
+        "replace": false,
+        "triggers": null,
+        "version": null,
+        "description": "",
+        "name": "created_at",
+        "type": {
+          "kind": "string"
+        }
+      }
+    ]
+  },
+  {
     "typeName": "accessflow_user_group",
     "graphqlType": "UserGroup",
     "description": "A named set of users: a reviewer stage, a grant subject, a row-security or masking audience.",
@@ -2034,7 +2119,7 @@ export const RESOURCES: ResourceSpec[] = [
     "inputType": "UpsertUserGroupInput",
     "delete": "deleteUserGroup",
     "get": "userGroup",
-    "getByName": null,
+    "getByName": "userGroupByName",
     "importScope": null,
     "attributes": [
       {

@@ -40,7 +40,8 @@ function loadServices() {
 export interface Served {
   /** The line go-plugin expects on stdout. */
   handshake: string;
-  stop(): void;
+  /** Lets calls in flight (the Shutdown answer itself) finish, then closes the socket; forced after 300 ms. */
+  stop(): Promise<void>;
 }
 
 export interface ServeOptions {
@@ -104,8 +105,14 @@ export async function serve(options: ServeOptions): Promise<Served> {
   return {
     handshake: `1|6|unix|${socket}|grpc|${certField}`,
     stop() {
-      server.forceShutdown();
-      rmSync(socketDir, { recursive: true, force: true });
+      return new Promise<void>((resolve) => {
+        const done = () => {
+          rmSync(socketDir, { recursive: true, force: true });
+          resolve();
+        };
+        const force = setTimeout(() => (server.forceShutdown(), done()), 300);
+        server.tryShutdown(() => (clearTimeout(force), done()));
+      });
     },
   };
 }

@@ -45,6 +45,9 @@ it('audits every mutation', async () => {
     deactivateUser: () => call('mutation($id: ID!) { deactivateUser(id: $id) { __typename } }', { id: ids['user'] }),
     reactivateUser: () => call('mutation($id: ID!) { reactivateUser(id: $id) { __typename } }', { id: ids['user'] }),
     createServiceAccount: () => call('mutation { createServiceAccount(input: { name: "bot", role: ANALYST }) { __typename } }'),
+    upsertServiceAccount: () => call('mutation { upsertServiceAccount(input: { name: "terraform", role: ADMIN }) { __typename ... on MutationUpsertServiceAccountSuccess { data { id } } } }')
+      .then((d) => (ids['serviceAccount'] = (d as { id: string }).id)),
+    deleteServiceAccount: () => call('mutation($id: ID!) { deleteServiceAccount(id: $id) { __typename } }', { id: ids['serviceAccount'] }),
     createApiKey: async () => (ids['key'] = (await createApiKey(t, auth())).id),
     revokeApiKey: () => call('mutation($id: ID!) { revokeApiKey(id: $id) { __typename } }', { id: ids['key'] }),
     upsertUserGroup: () => call('mutation { upsertUserGroup(input: { name: "g" }) { __typename ... on MutationUpsertUserGroupSuccess { data { id } } } }')

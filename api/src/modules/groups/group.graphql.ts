@@ -39,6 +39,13 @@ export function defineGroupSchema(): void {
       args: { id: t.arg.id({ required: true, validate: z.uuid() }) },
       resolve: (_root, args, ctx) => ctx.services.groups.get(actorOf(ctx), String(args.id)),
     }),
+    userGroupByName: t.field({
+      type: UserGroupRef,
+      nullable: true,
+      ...requires('USERS_MANAGE'),
+      args: { name: t.arg.string({ required: true, validate: z.string().max(200) }) },
+      resolve: (_root, args, ctx) => ctx.services.groups.getByName(actorOf(ctx), args.name),
+    }),
     userGroups: t.connection({
       type: UserGroupRef,
       ...requires('USERS_MANAGE'),

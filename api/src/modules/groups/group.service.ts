@@ -19,6 +19,11 @@ export class GroupService extends AuditedService {
     return this.store.tenant(actor.orgId, (em) => em.findOne(UserGroupEntity, { id }));
   }
 
+  /** By its natural key (Terraform data sources look groups up by name). */
+  async getByName(actor: Actor, name: string): Promise<UserGroup | null> {
+    return this.store.tenant(actor.orgId, (em) => em.findOne(UserGroupEntity, { name: name.trim() }));
+  }
+
   async list(actor: Actor, offset: number, limit: number): Promise<UserGroup[]> {
     return this.store.tenant(actor.orgId, (em) =>
       em.find(UserGroupEntity, {}, { orderBy: { name: 'asc', id: 'asc' }, offset, limit }),

@@ -1,7 +1,7 @@
 /** GraphQL for people, service accounts, sessions and API keys. */
 import { z } from 'zod';
 import { RateLimitedError, UnauthenticatedError } from '../../errors.ts';
-import { builder, publicField, requires } from '../../graphql/builder.ts';
+import { builder, naturalKey, publicField, requires } from '../../graphql/builder.ts';
 import { actorOf, offsetPage } from '../../graphql/helpers.ts';
 import { OrganizationRef } from '../orgs/organization.graphql.ts';
 import type { ApiKey } from './api-key.entity.ts';
@@ -11,6 +11,7 @@ import { USER_KINDS, type User } from './user.entity.ts';
 
 export const UserRef = builder.objectRef<User>('User');
 export const ApiKeyRef = builder.objectRef<ApiKey>('ApiKey');
+const ServiceAccountRef = builder.objectRef<User>('ServiceAccount');
 const AuthPayloadRef = builder.objectRef<SessionTokens>('AuthPayload');
 const CreatedApiKeyRef = builder.objectRef<{ secret: string; apiKey: ApiKey }>('CreatedApiKey');
 
@@ -97,6 +98,20 @@ export function defineIdentitySchema(): void {
   });
 
   builder.queryFields((t) => ({
+    serviceAccount: t.field({
+      type: ServiceAccountRef,
+      nullable: true,
+      ...requires('USERS_MANAGE'),
+      args: { id: t.arg.id({ required: true, validate: z.uuid() }) },
+      resolve: (_root, args, ctx) => ctx.services.users.getServiceAccount(actorOf(ctx), String(args.id)),
+    }),
+    serviceAccountByName: t.field({
+      type: ServiceAccountRef,
+      nullable: true,
+      ...requires('USERS_MANAGE'),
+      args: { name: t.arg.string({ required: true, validate: z.string().max(200) }) },
+      resolve: (_root, args, ctx) => ctx.services.users.getServiceAccountByName(actorOf(ctx), args.name),
+    }),
     me: t.field({ type: UserRef, ...requires('AUTHENTICATED'), resolve: async (_root, _args, ctx) => {
       const actor = actorOf(ctx);
       const user = await ctx.services.users.get(actor.orgId, actor.userId);
@@ -155,6 +170,22 @@ export function defineIdentitySchema(): void {
   const CreateServiceAccountInput = builder.inputType('CreateServiceAccountInput', {
     fields: (t) => ({
       name: t.string({ required: true, validate: displayName }),
+      role: t.field({ type: RoleEnum, required: true }),
+    }),
+  });
+  ServiceAccountRef.implement({
+    description: 'A user that signs in only with API keys (pipelines, Terraform), managed declaratively by name.',
+    fields: (t) => ({
+      id: t.exposeID('id'),
+      name: t.exposeString('displayName'),
+      role: t.expose('role', { type: RoleEnum }),
+      createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    }),
+  });
+  const UpsertServiceAccountInput = builder.inputType('UpsertServiceAccountInput', {
+    description: 'Authoritative, by name: creates the account, or gives the one with this name the role (reactivating a deleted one).',
+    fields: (t) => ({
+      name: t.string({ required: true, validate: displayName, ...naturalKey }),
       role: t.field({ type: RoleEnum, required: true }),
     }),
   });
@@ -227,6 +258,20 @@ export function defineIdentitySchema(): void {
       errors: {},
       args: { input: t.arg({ type: CreateServiceAccountInput, required: true }) },
       resolve: (_root, { input }, ctx) => ctx.services.users.createServiceAccount(actorOf(ctx), ctx.origin, input),
+    }),
+    upsertServiceAccount: t.field({
+      type: ServiceAccountRef,
+      ...requires('USERS_MANAGE'),
+      errors: {},
+      args: { input: t.arg({ type: UpsertServiceAccountInput, required: true }) },
+      resolve: (_root, { input }, ctx) => ctx.services.users.upsertServiceAccount(actorOf(ctx), ctx.origin, input),
+    }),
+    deleteServiceAccount: t.id({
+      description: 'Deactivates the service account: its API keys stop working at once.',
+      ...requires('USERS_MANAGE'),
+      errors: {},
+      args: { id: t.arg.id({ required: true, validate: z.uuid() }) },
+      resolve: (_root, args, ctx) => ctx.services.users.deleteServiceAccount(actorOf(ctx), ctx.origin, String(args.id)),
     }),
     createApiKey: t.field({
       type: CreatedApiKeyRef,

@@ -7,6 +7,7 @@ import { auditOriginOf } from '../audit/audit.service.ts';
 import { AuditedService } from '../audit/audited-service.ts';
 import { OrganizationEntity } from '../orgs/organization.entity.ts';
 import { assertWithinQuota } from '../orgs/quota.ts';
+import { ApiKeyEntity } from './api-key.entity.ts';
 import { hashPassword } from './credentials.ts';
 import type { Role } from './permissions.ts';
 import { SessionEntity } from './session.entity.ts';
@@ -96,6 +97,68 @@ export class UserService extends AuditedService {
         metadata: { name: input.name, role: input.role },
       });
       return user;
+    });
+  }
+
+  /** An active service account of the organization, or null (deleted ones are deactivated users). */
+  async getServiceAccount(actor: Actor, id: string): Promise<User | null> {
+    return this.store.tenant(actor.orgId, (em) => em.findOne(UserEntity, { id, kind: 'SERVICE_ACCOUNT', active: true }));
+  }
+
+  async getServiceAccountByName(actor: Actor, name: string): Promise<User | null> {
+    return this.store.tenant(actor.orgId, (em) => em.findOne(UserEntity, { displayName: name.trim(), kind: 'SERVICE_ACCOUNT', active: true }));
+  }
+
+  /**
+   * Declarative, by name: creates the service account, or gives the one with this name the role — reactivating
+   * it when it was deleted, so delete-then-create with the same name works and keeps one identity in the audit log.
+   */
+  async upsertServiceAccount(actor: Actor, origin: Origin, input: { name: string; role: Role }): Promise<User> {
+    return this.store.tenant(actor.orgId, async (em) => {
+      const name = input.name.trim();
+      const existing = await em.findOne(UserEntity, { kind: 'SERVICE_ACCOUNT', displayName: name }, { orderBy: { active: 'desc', createdAt: 'asc' } });
+      if (!existing || !existing.active) await this.assertUserQuota(em, actor.orgId);
+      const user =
+        existing ??
+        em.create(UserEntity, {
+          organizationId: actor.orgId,
+          kind: 'SERVICE_ACCOUNT',
+          email: `${randomUUID()}@${SERVICE_ACCOUNT_EMAIL_DOMAIN}`,
+          displayName: name,
+          passwordHash: null,
+          role: input.role,
+        });
+      const metadata: Record<string, unknown> = { name, role: input.role };
+      if (existing && existing.role !== input.role) metadata['previousRole'] = existing.role;
+      if (existing && !existing.active) metadata['reactivated'] = true;
+      em.assign(user, { role: input.role, active: true, deactivatedAt: null });
+      await this.audit.append(em, actor.orgId, auditOriginOf(actor, origin), {
+        action: existing ? 'SERVICE_ACCOUNT_UPDATED' : 'SERVICE_ACCOUNT_CREATED',
+        targetType: 'User',
+        targetId: user.id,
+        metadata,
+      });
+      return user;
+    });
+  }
+
+  /** Deactivates the service account (its API keys stop working); users are never erased from the audit trail. */
+  async deleteServiceAccount(actor: Actor, origin: Origin, id: string): Promise<string> {
+    return this.store.tenant(actor.orgId, async (em) => {
+      const user = await em.findOne(UserEntity, { id, kind: 'SERVICE_ACCOUNT', active: true });
+      if (!user) throw new NotFoundError('ServiceAccount', id);
+      if (user.id === actor.userId) throw new ConflictError('a service account cannot delete itself');
+      user.active = false;
+      user.deactivatedAt = new Date();
+      // A later upsert with the same name reactivates the account: it must not bring old keys back.
+      const revoked = await em.nativeUpdate(ApiKeyEntity, { userId: id, revokedAt: null }, { revokedAt: new Date() });
+      await this.audit.append(em, actor.orgId, auditOriginOf(actor, origin), {
+        action: 'SERVICE_ACCOUNT_DELETED',
+        targetType: 'User',
+        targetId: id,
+        metadata: { name: user.displayName, revokedApiKeys: revoked },
+      });
+      return id;
     });
   }
 

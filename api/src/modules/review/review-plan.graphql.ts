@@ -85,6 +85,13 @@ export function defineReviewPlanSchema(): void {
       args: { id: t.arg.id({ required: true, validate: z.uuid() }) },
       resolve: (_root, args, ctx) => ctx.services.reviewPlans.get(actorOf(ctx), String(args.id)),
     }),
+    reviewPlanByName: t.field({
+      type: ReviewPlanRef,
+      nullable: true,
+      ...requires('AUTHENTICATED'),
+      args: { name: t.arg.string({ required: true, validate: z.string().max(200) }) },
+      resolve: (_root, args, ctx) => ctx.services.reviewPlans.getByName(actorOf(ctx), args.name),
+    }),
     reviewPlans: t.connection({
       type: ReviewPlanRef,
       ...requires('AUTHENTICATED'),

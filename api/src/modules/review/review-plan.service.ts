@@ -72,6 +72,11 @@ export class ReviewPlanService extends AuditedService {
     return this.store.tenant(actor.orgId, (em) => em.findOne(ReviewPlanEntity, { id }));
   }
 
+  /** By its natural key (Terraform data sources look plans up by name). */
+  async getByName(actor: Actor, name: string): Promise<ReviewPlan | null> {
+    return this.store.tenant(actor.orgId, (em) => em.findOne(ReviewPlanEntity, { name: name.trim() }));
+  }
+
   async list(actor: Actor, offset: number, limit: number): Promise<ReviewPlan[]> {
     return this.store.tenant(actor.orgId, (em) => em.find(ReviewPlanEntity, {}, { orderBy: { name: 'asc', id: 'asc' }, offset, limit }));
   }
