@@ -58,7 +58,8 @@ export function createServices(deps: { config: Config; log: Logger; store: Store
   const maskingPolicies = new MaskingPolicyService(store, audit);
   const rowSecurity = new RowSecurityPolicyService(store, audit);
   const classificationTags = new ClassificationTagService(store, audit);
-  const queryRequests = new QueryRequestService({ store, audit, bus, datasources, grants, masking: maskingPolicies, rowSecurity, classificationTags, maskingKey: keys.maskingHash });
+  const routingPolicies = new RoutingPolicyService({ store, audit, datasources, grants, classificationTags });
+  const queryRequests = new QueryRequestService({ store, audit, bus, datasources, grants, masking: maskingPolicies, rowSecurity, classificationTags, routingPolicies, maskingKey: keys.maskingHash });
   return {
     config,
     log,
@@ -80,7 +81,7 @@ export function createServices(deps: { config: Config; log: Logger; store: Store
     sqlAnalysis: new SqlAnalysisService({ store, grants, classificationTags }),
     rowSecurity,
     classificationTags,
-    routingPolicies: new RoutingPolicyService({ store, audit, datasources, grants, classificationTags }),
+    routingPolicies,
     queryTemplates: new QueryTemplateService({ store, audit, queryRequests }),
   };
 }

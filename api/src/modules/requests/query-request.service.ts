@@ -26,6 +26,7 @@ import type { MaskingPolicy } from '../masking/masking-policy.entity.ts';
 import type { MaskingPolicyService } from '../masking/masking-policy.service.ts';
 import { ReviewPlanEntity, RISK_LEVELS, type Approver } from '../review/review-plan.entity.ts';
 import { REVIEW_PLAN_TEMPLATES } from '../review/review-plan.service.ts';
+import { routingFacts, type RoutingPolicyService } from '../routing/routing-policy.service.ts';
 import { rewriteForRowSecurity, RowSecurityUnrewritable, type RowPredicate } from '../rowsecurity/rewrite.ts';
 import type { RowSecurityPolicyService } from '../rowsecurity/row-security-policy.service.ts';
 import { accessOf, assertAllowed, assertRoleMay, defaultSchemaOf } from './admission.ts';
@@ -98,6 +99,13 @@ export interface ReviseInput {
   justification?: string | null;
 }
 
+/** Where a submission goes, and what decided it: a routing policy, or (when none applies) the review plan. */
+interface Routing {
+  status: QueryStatus;
+  reason: string;
+  policy: { id: string; name: string; action: string } | null;
+}
+
 /** How a statement was judged for its submitter (see `assess`). */
 interface Assessment {
   classification: Classification;
@@ -106,7 +114,7 @@ interface Assessment {
   predicates: RowPredicate[];
   plan: Awaited<ReturnType<typeof planOf>>;
   risk: ReturnType<typeof analyzeRisk>;
-  routing: { status: QueryStatus; reason: string };
+  routing: Routing;
   /** SHA-256 of the canonical text: the same statement written differently has the same one. */
   canonicalHash: string;
 }
@@ -124,7 +132,7 @@ function assessedFields(query: string, { classification, plan, risk, routing, ca
     hasLimit: classification.hasLimit,
     transactional: classification.transactional,
     status: routing.status,
-    reviewDeadline: routing.status === 'APPROVED' ? null : new Date(Date.now() + plan.approvalTimeoutHours * 3_600_000),
+    reviewDeadline: routing.status === 'PENDING_REVIEW' ? new Date(Date.now() + plan.approvalTimeoutHours * 3_600_000) : null,
     riskScore: risk.score,
     riskLevel: risk.level,
     riskSummary: risk.summary,
@@ -154,6 +162,7 @@ export class QueryRequestService {
   private readonly masking: MaskingPolicyService;
   private readonly rowSecurity: RowSecurityPolicyService;
   private readonly classificationTags: ClassificationTagService;
+  private readonly routingPolicies: RoutingPolicyService;
   private readonly maskingKey: Buffer;
 
   constructor(deps: {
@@ -165,6 +174,7 @@ export class QueryRequestService {
     masking: MaskingPolicyService;
     rowSecurity: RowSecurityPolicyService;
     classificationTags: ClassificationTagService;
+    routingPolicies: RoutingPolicyService;
     maskingKey: Buffer;
   }) {
     this.store = deps.store;
@@ -175,6 +185,7 @@ export class QueryRequestService {
     this.masking = deps.masking;
     this.rowSecurity = deps.rowSecurity;
     this.classificationTags = deps.classificationTags;
+    this.routingPolicies = deps.routingPolicies;
     this.maskingKey = deps.maskingKey;
   }
 
@@ -236,7 +247,7 @@ export class QueryRequestService {
         const since = new Date(Date.now() - 86_400_000);
         assertWithinQuota('maxQueriesPerDay', org.maxQueriesPerDay, await em.count(QueryRequestEntity, { createdAt: { $gte: since } }));
       }
-      const assessed = await this.assess(em, actor, datasource, input.query);
+      const assessed = await this.assess(em, actor, origin, datasource, input.query);
       const { classification, access, groupIds, predicates } = assessed;
       const request = em.create(QueryRequestEntity, {
         organizationId: actor.orgId,
@@ -276,7 +287,7 @@ export class QueryRequestService {
    * A statement judged for its submitter: classified, admitted by role and grants, checked against row security
    * (a statement it cannot filter is refused now, not after a reviewer approved it), risk-scored and routed.
    */
-  private async assess(em: EntityManager, actor: Actor, datasource: Datasource, query: string): Promise<Assessment> {
+  private async assess(em: EntityManager, actor: Actor, origin: Origin, datasource: Datasource, query: string): Promise<Assessment> {
     const classification = await classify(datasource.dbType, query);
     assertRoleMay(actor.role, classification);
     const groupIds = await groupIdsOf(em, actor.userId);
@@ -284,9 +295,28 @@ export class QueryRequestService {
     assertAllowed(access, classification, datasource);
     const predicates = await this.rowSecurity.predicatesFor(em, datasource.id, actor.userId, groupIds);
     await filtered(datasource, classification, query, predicates);
-    const plan = await planOf(em, datasource);
+    const planned = await planOf(em, datasource);
     const risk = analyzeRisk(classification, query, access, await this.classificationTags.classifiedOf(em, datasource.id));
-    const routing = route(classification, risk.level, plan, datasource);
+    const facts = routingFacts({
+      datasource,
+      classification,
+      risk,
+      requesterRole: actor.role,
+      requesterGroupIds: groupIds,
+      cicdOrigin: origin.ci,
+      planMinApprovals: planned.minApprovalsRequired,
+      now: new Date(),
+    });
+    const decision = await this.routingPolicies.decide(em, facts);
+    // A policy that asks for N approvals replaces the plan's minimum for this request (its stages stay).
+    const plan = decision?.verdict === 'REVIEW' && decision.requiredApprovals !== null ? { ...planned, minApprovalsRequired: decision.requiredApprovals } : planned;
+    const routing: Routing = decision
+      ? {
+          status: decision.verdict === 'APPROVE' ? 'APPROVED' : decision.verdict === 'REJECT' ? 'REJECTED' : 'PENDING_REVIEW',
+          reason: decision.reason,
+          policy: { id: decision.policyId, name: decision.policyName, action: decision.action },
+        }
+      : { ...routeByPlan(classification, risk.level, planned, datasource), policy: null };
     return { classification, groupIds, access, predicates, plan, risk, routing, canonicalHash: sha256(await canonicalSql(datasource.dbType, query)) };
   }
 
@@ -299,9 +329,19 @@ export class QueryRequestService {
       metadata: { analyzer: 'rules', riskScore: risk.score, riskLevel: risk.level, issues: risk.issues.map((i) => i.code) },
     });
     await this.audit.append(em, orgId, by, {
-      action: routing.status === 'APPROVED' ? 'QUERY_APPROVED' : 'QUERY_REVIEW_REQUIRED',
+      action: routing.status === 'APPROVED' ? 'QUERY_APPROVED' : routing.status === 'REJECTED' ? 'QUERY_REJECTED' : 'QUERY_REVIEW_REQUIRED',
       ...target,
-      metadata: { decision: { verdict: routing.status, reason: routing.reason, decidedBy: 'REVIEW_PLAN', plan: plan.name, grantIds: access.grantIds } },
+      metadata: {
+        decision: {
+          verdict: routing.status,
+          reason: routing.reason,
+          decidedBy: routing.policy ? 'ROUTING_POLICY' : 'REVIEW_PLAN',
+          ...(routing.policy ? { policyId: routing.policy.id, policyName: routing.policy.name, policyAction: routing.policy.action } : {}),
+          plan: plan.name,
+          minApprovalsRequired: plan.minApprovalsRequired,
+          grantIds: access.grantIds,
+        },
+      },
     });
   }
 
@@ -317,7 +357,7 @@ export class QueryRequestService {
       const datasource = await em.findOne(DatasourceEntity, { id: request.datasourceId });
       if (!datasource) throw new NotFoundError('Datasource', request.datasourceId);
       if (!datasource.active) throw new ConflictError(`datasource "${datasource.name}" is inactive`);
-      const assessed = await this.assess(em, actor, datasource, input.query);
+      const assessed = await this.assess(em, actor, origin, datasource, input.query);
       const previousHash = request.sqlHash;
       em.assign(request, { ...assessedFields(input.query, assessed), currentStage: 1, ...(input.justification != null ? { justification: input.justification } : {}) });
       const by = auditOriginOf(actor, origin);
@@ -738,7 +778,7 @@ async function planOf(em: EntityManager, datasource: Datasource) {
   return { name, description, requiresAiReview, requiresHumanApproval, autoApproveReads, autoApproveMaxRiskLevel, minApprovalsRequired, approvalTimeoutHours, approvers };
 }
 
-function route(
+function routeByPlan(
   c: Classification,
   level: (typeof RISK_LEVELS)[number],
   plan: Awaited<ReturnType<typeof planOf>>,
