@@ -20,6 +20,8 @@ import { createPostgresDatabase } from '../../api/test/servers.ts';
 const SHOTS = fileURLToPath(new URL('../test-results/screenshots/', import.meta.url));
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const PASSWORD = 'correct horse battery staple';
+/** Live updates and pages under load (2 shared cores) may take seconds. */
+const POLL = { timeout: 15_000 };
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 let t: TestApp;
@@ -158,7 +160,7 @@ async function journey(): Promise<void> {
   await person.getByLabel('Display name').fill('Ana Analyst');
   await person.getByLabel('Initial password').fill(PASSWORD);
   await person.getByRole('button', { name: 'Add person' }).click();
-  await expect.poll(() => person.getByLabel('Email').getAttribute('aria-invalid')).toBe('true');
+  await expect.poll(() => person.getByLabel('Email').getAttribute('aria-invalid'), POLL).toBe('true');
   await person.getByLabel('Email').fill('analyst@acme.test');
   await person.getByLabel('Role').selectOption('ANALYST');
   await person.getByRole('button', { name: 'Add person' }).click();
@@ -173,7 +175,7 @@ async function journey(): Promise<void> {
   const keyForm = admin.getByRole('form', { name: 'Create an API key' });
   await keyForm.getByLabel('Key name').fill('terraform');
   await keyForm.getByRole('button', { name: 'Create key' }).click();
-  await expect.poll(async () => (await admin.getByTestId('api-key-secret').textContent()) ?? '').toMatch(/^af_/);
+  await expect.poll(async () => (await admin.getByTestId('api-key-secret').textContent()) ?? '', POLL).toMatch(/^af_/);
   await screen(admin, '03-users-and-keys');
 
   // The analyst may read crm; customers.email is masked for everyone.
@@ -222,7 +224,7 @@ async function journey(): Promise<void> {
   await analyst.getByRole('button', { name: 'Submit for review' }).click();
   await analyst.waitForURL(/\/queries\/[0-9a-f-]{36}$/);
   const status = analyst.getByTestId('request-status');
-  await expect.poll(() => status.textContent()).toBe('PENDING REVIEW');
+  await expect.poll(() => status.textContent(), POLL).toBe('PENDING REVIEW');
   const requestUrl = analyst.url();
 
   // The reviewer's queue shows it without a reload; bulk-approve it.
@@ -236,11 +238,11 @@ async function journey(): Promise<void> {
   await reviewer.getByText('Nothing waits for your review').waitFor();
 
   // The analyst's page, never reloaded, turns APPROVED; running it turns it EXECUTED with masked e-mails.
-  await expect.poll(() => status.textContent(), { timeout: 15_000 }).toBe('APPROVED');
+  await expect.poll(() => status.textContent(), POLL).toBe('APPROVED');
   expect(analyst.url()).toBe(requestUrl);
   await analyst.getByText('Stage 1: approved').waitFor();
   await analyst.getByRole('button', { name: 'Run now' }).click();
-  await expect.poll(() => status.textContent(), { timeout: 15_000 }).toBe('EXECUTED');
+  await expect.poll(() => status.textContent(), POLL).toBe('EXECUTED');
   const table = analyst.getByTestId('result-table');
   await table.waitFor();
   const cells = await table.locator('tbody td').allTextContents();
@@ -251,7 +253,7 @@ async function journey(): Promise<void> {
 
   // The shared link opens the same request for the reviewer, who sees the same state.
   await reviewer.goto(requestUrl);
-  await expect.poll(() => reviewer.getByTestId('request-status').textContent()).toBe('EXECUTED');
+  await expect.poll(() => reviewer.getByTestId('request-status').textContent(), POLL).toBe('EXECUTED');
 
   // Dashboard (light and dark), history, audit log with a verified chain.
   await analyst.getByRole('link', { name: 'Dashboard' }).click();
@@ -260,13 +262,24 @@ async function journey(): Promise<void> {
   const dark = await (await context({ colorScheme: 'dark' })).newPage();
   await signIn(dark, 'reviewer@acme.test');
   await screen(dark, '10-dashboard-dark');
-  await analyst.getByRole('link', { name: 'Query history' }).click();
+  // An access token about to expire is traded for a new pair before the next call; the user stays signed in.
+  const session = () => analyst.evaluate(() => JSON.parse(localStorage.getItem('accessflow.session') ?? 'null') as { accessToken: string; refreshToken: string } | null);
+  const before = await session();
+  await analyst.evaluate(() => {
+    const stored = JSON.parse(localStorage.getItem('accessflow.session')!) as Record<string, string>;
+    localStorage.setItem('accessflow.session', JSON.stringify({ ...stored, accessTokenExpiresAt: new Date(0).toISOString() }));
+  });
+  await analyst.goto(`${url}/queries?status=EXECUTED`);
   await analyst.getByRole('cell', { name: 'EXECUTED' }).waitFor();
+  const after = await session();
+  expect(after?.refreshToken).toBeTruthy();
+  expect(after?.refreshToken).not.toBe(before?.refreshToken);
+  expect(after?.accessToken).not.toBe(before?.accessToken);
   await screen(analyst, '11-history');
   await admin.getByRole('link', { name: 'Audit log' }).click();
   await admin.getByRole('cell', { name: 'QUERY_EXECUTED' }).waitFor();
   await admin.getByRole('button', { name: 'Verify chain' }).click();
-  await expect.poll(async () => (await admin.getByTestId('chain-verification').textContent()) ?? '').toMatch(/Chain intact: \d+ events verified/);
+  await expect.poll(async () => (await admin.getByTestId('chain-verification').textContent()) ?? '', POLL).toMatch(/Chain intact: \d+ events verified/);
   await screen(admin, '12-audit-log');
   await admin.getByRole('link', { name: 'Datasource health' }).click();
   await admin.getByRole('img', { name: /Requests per hour, last 24 hours: 1 executed/ }).waitFor();

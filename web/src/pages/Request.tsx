@@ -115,7 +115,7 @@ export default function RequestPage() {
                 />
               </Show>
               <h2>Timeline</h2>
-              <Timeline request={r()} />
+              <Timeline request={r()} meId={me()?.id} />
               <Show when={r().error}>
                 <div class="banner error" role="alert">
                   <strong>The database said:</strong> {r().error}
@@ -170,13 +170,13 @@ interface Step {
   tone: 'ok' | 'bad' | 'info' | 'wait';
 }
 
-function steps(r: RequestDetailFragment): Step[] {
+function steps(r: RequestDetailFragment, meId: string | undefined): Step[] {
   const list: Step[] = [{ key: 'submitted', title: `Submitted by ${r.submittedBy?.displayName ?? 'someone'}`, at: r.createdAt, tone: 'info' }];
   if (r.riskLevel) list.push({ key: 'risk', title: `Risk assessed: ${r.riskLevel}`, at: null, detail: r.riskSummary, tone: 'info' });
   for (const d of r.decisions) {
     list.push({
       key: d.id,
-      title: `Stage ${d.stage}: ${d.decision === 'APPROVE' ? 'approved' : d.decision === 'REJECT' ? 'rejected' : 'changes requested'}`,
+      title: `Stage ${d.stage}: ${d.decision === 'APPROVE' ? 'approved' : d.decision === 'REJECT' ? 'rejected' : 'changes requested'}${d.reviewerId === meId ? ' by you' : ''}`,
       at: d.createdAt,
       detail: d.comment,
       tone: d.decision === 'APPROVE' ? 'ok' : 'bad',
@@ -198,10 +198,10 @@ function steps(r: RequestDetailFragment): Step[] {
   return list;
 }
 
-function Timeline(props: { request: RequestDetailFragment }) {
+function Timeline(props: { request: RequestDetailFragment; meId: string | undefined }) {
   return (
     <ol class="timeline" aria-label="Approval timeline">
-      <For each={steps(props.request)}>
+      <For each={steps(props.request, props.meId)}>
         {(step) => (
           <li class={`tone-${step.tone}`}>
             <span class="dot" aria-hidden="true" />

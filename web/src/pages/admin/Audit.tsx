@@ -4,12 +4,17 @@ import { createQuery } from '@urql/solid';
 import { For, Show, createSignal } from 'solid-js';
 import { client } from '../../client.ts';
 import { AuditEventsDocument, ExportAuditEventsDocument, VerifyAuditChainDocument, type AuditEventFilter, type AuditSource, type VerifyAuditChainQuery } from '../../graphql/generated.ts';
+import { isAdmin, useMe } from '../../me.ts';
 import { Field, Loading, PageHeader, QueryError, Table, When, download, outcome, useBusy } from '../../ui.tsx';
+import { useDirectory } from './directory.tsx';
 
 const SOURCES: AuditSource[] = ['API', 'BOOTSTRAP', 'SCHEDULER', 'SYSTEM'];
 
 export default function Audit() {
   const [params, setParams] = useSearchParams<{ action?: string; source?: string; targetType?: string; targetId?: string; actorId?: string; from?: string; to?: string }>();
+  const me = useMe();
+  // Names for actors where the viewer may list users (admins); auditors see ids.
+  const dir = useDirectory({ pause: () => !isAdmin(me()) });
   const [after, setAfter] = createSignal<string | null>(null);
   const filter = (): AuditEventFilter => ({
     action: params.action || null,
@@ -86,7 +91,7 @@ export default function Audit() {
               <td>{e.seq}</td>
               <td><When at={e.createdAt} /></td>
               <td><code>{e.action}</code></td>
-              <td>{e.actorType}{e.actorId ? ` ${e.actorId.slice(0, 8)}` : ''}</td>
+              <td>{e.actorId ? dir.name(e.actorId) : e.actorType}</td>
               <td>{e.targetType ? `${e.targetType} ${e.targetId?.slice(0, 8) ?? ''}` : '—'}</td>
               <td>{e.source}</td>
               <td>{e.ipAddress ?? '—'}</td>

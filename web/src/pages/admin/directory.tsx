@@ -3,8 +3,8 @@ import { createQuery } from '@urql/solid';
 import { For } from 'solid-js';
 import { DirectoryDocument } from '../../graphql/generated.ts';
 
-export function useDirectory() {
-  const [directory, refetch] = createQuery({ query: DirectoryDocument });
+export function useDirectory(options: { pause?: () => boolean } = {}) {
+  const [directory, refetch] = createQuery({ query: DirectoryDocument, pause: () => options.pause?.() ?? false });
   const users = () => directory.data?.users.edges.map((e) => e.node) ?? [];
   const groups = () => directory.data?.userGroups.edges.map((e) => e.node) ?? [];
   const datasources = () => directory.data?.datasources.edges.map((e) => e.node) ?? [];
