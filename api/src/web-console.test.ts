@@ -84,7 +84,7 @@ describe('console files', () => {
 describe('the API beside the console', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp({ store: 'pglite' });
+    t = await createTestApp();
   });
   afterAll(() => t.close());
 

@@ -9,7 +9,7 @@ import * as generated from '../src/graphql/generated.ts';
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await createTestApp({ store: 'pglite' });
+  t = await createTestApp();
 });
 afterAll(() => t.close());
 
