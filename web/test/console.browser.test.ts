@@ -259,8 +259,14 @@ async function journey(): Promise<void> {
   await analyst.getByRole('link', { name: 'Dashboard' }).click();
   await analyst.getByRole('img', { name: /My requests per day, last 14 days: 1 executed/ }).waitFor();
   await screen(analyst, '09-dashboard');
+  // Sign-in returns only to a path of this site: a `next` naming another host lands on the dashboard.
   const dark = await (await context({ colorScheme: 'dark' })).newPage();
-  await signIn(dark, 'reviewer@acme.test');
+  await dark.goto(`${url}/login?next=${encodeURIComponent('/\\example.com/x')}`);
+  await dark.getByLabel('Email').fill('reviewer@acme.test');
+  await dark.getByLabel('Password').fill(PASSWORD);
+  await dark.getByRole('button', { name: 'Sign in' }).click();
+  await dark.getByRole('heading', { name: 'Dashboard' }).waitFor();
+  expect(dark.url()).toBe(`${url}/`);
   await screen(dark, '10-dashboard-dark');
   // An access token about to expire is traded for a new pair before the next call; the user stays signed in.
   const session = () => analyst.evaluate(() => JSON.parse(localStorage.getItem('accessflow.session') ?? 'null') as { accessToken: string; refreshToken: string } | null);

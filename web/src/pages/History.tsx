@@ -9,7 +9,7 @@ const STATUSES: QueryStatus[] = ['PENDING_AI', 'PENDING_REVIEW', 'APPROVED', 'EX
 
 export default function History() {
   // Filters live in the address, so a filtered view can be shared.
-  const [params, setParams] = useSearchParams<{ status?: string; mine?: string; q?: string; datasource?: string; from?: string; to?: string }>();
+  const [params, setParams] = useSearchParams<{ status?: string; mine?: string; q?: string; datasource?: string; risk?: string; from?: string; to?: string }>();
   // Pages of 20 (the server filters by status and owner; the other filters apply to the page shown).
   const [after, setAfter] = createSignal<string | null>(null);
   const [history] = createQuery({
@@ -25,7 +25,7 @@ export default function History() {
     return all().filter((r) => {
       const at = Date.parse(r.createdAt);
       return (!text || r.query.toLowerCase().includes(text) || (r.justification ?? '').toLowerCase().includes(text)) &&
-        (!params.datasource || r.datasourceId === params.datasource) && at >= from && at < to;
+        (!params.datasource || r.datasourceId === params.datasource) && (!params.risk || r.riskLevel === params.risk) && at >= from && at < to;
     });
   });
   const exportCsv = () =>
@@ -57,6 +57,14 @@ export default function History() {
             <select {...a} value={params.datasource ?? ''} onChange={(e) => setParams({ datasource: e.currentTarget.value || undefined })}>
               <option value="">Any</option>
               <For each={datasources()}>{([id, name]) => <option value={id}>{name}</option>}</For>
+            </select>
+          )}
+        </Field>
+        <Field label="Risk" name="risk">
+          {(a) => (
+            <select {...a} value={params.risk ?? ''} onChange={(e) => setParams({ risk: e.currentTarget.value || undefined })}>
+              <option value="">Any</option>
+              <For each={['LOW', 'MEDIUM', 'HIGH', 'CRITICAL']}>{(l) => <option value={l}>{l.toLowerCase()}</option>}</For>
             </select>
           )}
         </Field>

@@ -23,8 +23,8 @@ export default function SignIn() {
       setTokens(done.value);
       reconnectSubscriptions();
       const next = params.next;
-      // Only a path of this site, never another origin.
-      navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : '/', { replace: true });
+      // Only a path of this site: `//host` and `/\host` would leave it.
+      navigate(next && /^\/(?![/\\])/.test(next) ? next : '/', { replace: true });
     });
   };
   return (
