@@ -143,6 +143,18 @@ export function groupIdsIn(condition: Condition): string[] {
   }
 }
 
+/** The `referenced_table` globs of the tree that match none of `tables` (deduplicated, in tree order). */
+export function unmatchedGlobs(condition: Condition, tables: readonly { schema: string; name: string }[]): string[] {
+  const globs = new Set<string>();
+  const walk = (node: Condition): void => {
+    if (node.type === 'and' || node.type === 'or') node.children.forEach(walk);
+    else if (node.type === 'not') walk(node.child);
+    else if (node.type === 'referenced_table') node.globs.forEach((g) => globs.add(g));
+  };
+  walk(condition);
+  return [...globs].filter((glob) => !tables.some(tableMatcher(glob)));
+}
+
 /**
  * A table matcher for one glob. A glob with a dot matches `schema.table` (an unqualified reference is taken in
  * the datasource's default schema); one without a dot matches the table name in any schema. Case-insensitive.

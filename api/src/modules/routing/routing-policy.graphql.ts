@@ -2,8 +2,10 @@
 import { z } from 'zod';
 import { builder, naturalKey, requires } from '../../graphql/builder.ts';
 import { actorOf, offsetPage } from '../../graphql/helpers.ts';
+import { ConnectionFailedError } from '../../errors.ts';
 import { QueryRejectedError } from '../requests/classify.ts';
 import type { RiskIssue } from '../risk/rule-analyzer.ts';
+import { unmatchedGlobs } from './condition.ts';
 import { ROUTING_ACTIONS, type PolicyEvaluation, type RoutingDecision } from './evaluate.ts';
 import type { RoutingPolicy } from './routing-policy.entity.ts';
 import type { RoutingSimulation } from './routing-policy.service.ts';
@@ -35,6 +37,23 @@ export function defineRoutingPolicySchema(): void {
       action: t.expose('action', { type: ActionEnum }),
       requiredApprovals: t.exposeInt('requiredApprovals', { nullable: true }),
       reason: t.exposeString('reason', { nullable: true }),
+      unmatchedGlobs: t.stringList({
+        nullable: true,
+        description:
+          "A warning, not an error: the referenced_table globs that match no table of the scoped datasource's schema as the explorer reads it " +
+          '(cached up to 10 minutes). Null for an organization-wide policy, or when the schema cannot be read completely.',
+        resolve: async (policy, _args, ctx) => {
+          if (!policy.datasourceId) return null;
+          try {
+            const view = await ctx.services.explorer.schema(actorOf(ctx), policy.datasourceId, null);
+            if (!view || view.truncated) return null;
+            return unmatchedGlobs(policy.condition, view.schemas.flatMap((s) => s.tables));
+          } catch (error) {
+            if (error instanceof ConnectionFailedError) return null;
+            throw error;
+          }
+        },
+      }),
       createdAt: t.expose('createdAt', { type: 'DateTime' }),
       updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
     }),

@@ -148,6 +148,23 @@ describe('upsert, list, reorder, delete', () => {
     const [event] = await superuserQuery<{ metadata: { name: string } }>(t.databaseUrl!, `select metadata from audit_events where action = 'ROUTING_POLICY_DELETED' and target_id = $1`, [id]);
     expect(event!.metadata.name).toBe('temporary');
   });
+
+  it('warns, without refusing, about globs that match no table of the scoped datasource', async () => {
+    const result = await upsert({
+      name: 'typo',
+      priority: 700,
+      datasourceId,
+      condition: { type: 'or', children: [{ type: 'referenced_table', globs: ['payrol.*', 'payroll.sal*'] }, { type: 'not', child: { type: 'referenced_table', globs: ['orders', 'audit_*'] } }] },
+      action: 'AUTO_REJECT',
+    });
+    expect(result.__typename).toBe('MutationUpsertRoutingPolicySuccess');
+    const read = async (id: string) =>
+      ok(await t.gql<{ routingPolicy: { unmatchedGlobs: string[] | null } }>('query($id: ID!) { routingPolicy(id: $id) { unmatchedGlobs } }', { id }, org.admin)).routingPolicy.unmatchedGlobs;
+    expect(await read(result.data!.id)).toEqual(['payrol.*', 'audit_*']);
+    const orgWide = await upsert({ name: 'org-wide', priority: 701, condition: { type: 'referenced_table', globs: ['nothing_here'] }, action: 'AUTO_REJECT' });
+    expect(await read(orgWide.data!.id)).toBeNull();
+    for (const id of [result.data!.id, orgWide.data!.id]) ok(await t.gql('mutation($id: ID!) { deleteRoutingPolicy(id: $id) { __typename } }', { id }, org.admin));
+  });
 });
 
 describe('bad input: a typed error and nothing written', () => {
