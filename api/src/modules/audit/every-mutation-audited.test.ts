@@ -77,6 +77,12 @@ it('audits every mutation', async () => {
       .then((d) => (ids['request'] = (d as { id: string }).id)),
     decideQueryRequest: () => call('mutation($id: ID!) { decideQueryRequest(input: { requestId: $id, decision: APPROVE }) { __typename ... on Error { message } } }', { id: ids['request'] }),
     executeQueryRequest: () => call('mutation($id: ID!) { executeQueryRequest(id: $id) { __typename ... on Error { message } } }', { id: ids['request'] }, { authorization: ids['analystAuth']! }),
+    breakGlassQuery: async () => {
+      await call('mutation($ds: ID!, $u: ID!) { upsertGrant(input: { datasourceId: $ds, userId: $u, canRead: true, canWrite: true, canBreakGlass: true }) { __typename } }', { ds: ids['ds'], u: ids['user'] });
+      const run = await call(`mutation($ds: ID!) { breakGlassQuery(input: { datasourceId: $ds, query: "update t set v = 'g' where id = 1", justification: "incident 42: unblock checkout" }) { __typename ... on MutationBreakGlassQuerySuccess { data { id } } ... on Error { message } } }`, { ds: ids['ds'] }, { authorization: ids['analystAuth']! });
+      ids['glass'] = (run as { id: string }).id;
+    },
+    acknowledgeBreakGlass: () => call('mutation($id: ID!) { acknowledgeBreakGlass(input: { requestId: $id, comment: "reviewed" }) { __typename ... on Error { message } } }', { id: ids['glass'] }),
     previewQueryImpact: () => call('mutation($id: ID!) { previewQueryImpact(id: $id) { __typename ... on Error { message } } }', { id: ids['request'] }),
     reviseQueryRequest: async () => {
       const submitted = await call(`mutation($ds: ID!) { submitQuery(input: { datasourceId: $ds, query: "update t set v = 'c' where id = 1" }) { __typename ... on MutationSubmitQuerySuccess { data { id } } } }`, { ds: ids['ds'] }, { authorization: ids['analystAuth']! });

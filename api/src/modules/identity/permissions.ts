@@ -16,6 +16,10 @@ export const PERMISSIONS = [
   'DATASOURCES_MANAGE',
   'POLICIES_MANAGE',
   'AUDIT_VIEW',
+  /** See break-glass runs and hear of each as it happens. */
+  'BREAK_GLASS_VIEW',
+  /** Acknowledge a break-glass run's retro-review (never one's own). */
+  'BREAK_GLASS_REVIEW',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -28,7 +32,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> =
   ANALYST: new Set(analyst),
   REVIEWER: new Set(reviewer),
   ADMIN: new Set(PERMISSIONS),
-  AUDITOR: new Set<Permission>(['AUDIT_VIEW']),
+  AUDITOR: new Set<Permission>(['AUDIT_VIEW', 'BREAK_GLASS_VIEW']),
 };
 
 export function roleHas(role: Role, permission: Permission): boolean {

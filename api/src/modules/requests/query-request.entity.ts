@@ -22,6 +22,8 @@ export const QUERY_STATUSES = [
 ] as const;
 export type QueryStatus = (typeof QUERY_STATUSES)[number];
 
+export const RETRO_REVIEW_STATUSES = ['PENDING', 'ACKNOWLEDGED'] as const;
+
 export const QUERY_TYPES = ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'DDL'] as const;
 
 export type { RiskIssue };
@@ -63,6 +65,12 @@ export const QueryRequestEntity = defineEntity({
     /** While in review: when it times out (submission or revision + the plan's approval timeout). */
     reviewDeadline: p.datetime().nullable().index(),
     cicdOrigin: p.boolean().default(false),
+    /** Run at once by break-glass (FEATURES C11), skipping review; its retro-review is tracked below. */
+    breakGlass: p.boolean().default(false),
+    retroReviewStatus: p.enum(RETRO_REVIEW_STATUSES).nullable(),
+    retroReviewedById: p.manyToOne(UserEntity).mapToPk().fieldName('retro_reviewed_by_id').nullable(),
+    retroReviewedAt: p.datetime().nullable(),
+    retroReviewComment: p.text().nullable(),
     riskScore: p.integer().nullable(),
     riskLevel: p.enum(RISK_LEVELS).nullable(),
     riskSummary: p.text().nullable(),

@@ -11,13 +11,14 @@ import { QueryRejectedError } from './classify.ts';
 import {
   DECISIONS,
   QUERY_STATUSES,
+  RETRO_REVIEW_STATUSES,
   QUERY_TYPES,
   type QueryRequest,
   type ResultSnapshot,
   type ReviewDecision,
   type RiskIssue,
 } from './query-request.entity.ts';
-import { requestTopic, reviewQueueTopic, type BulkDecisionOutcome } from './query-request.service.ts';
+import { breakGlassTopic, requestTopic, reviewQueueTopic, type BulkDecisionOutcome } from './query-request.service.ts';
 import { diffResults, type ResultDiff } from './result-diff.ts';
 import type { AnalyzedStatement } from './sql-analysis.service.ts';
 
@@ -27,6 +28,7 @@ export function defineQueryRequestSchema(): void {
   const StatusEnum = builder.enumType('QueryStatus', { values: QUERY_STATUSES });
   const TypeEnum = builder.enumType('QueryType', { values: QUERY_TYPES });
   const DecisionEnum = builder.enumType('ReviewDecisionKind', { values: DECISIONS });
+  const RetroReviewEnum = builder.enumType('RetroReviewStatus', { values: RETRO_REVIEW_STATUSES });
 
   const RiskIssueRef = builder.objectRef<RiskIssue>('RiskIssue').implement({
     fields: (t) => ({
@@ -99,6 +101,11 @@ export function defineQueryRequestSchema(): void {
       justification: t.exposeString('justification', { nullable: true }),
       scheduledFor: t.expose('scheduledFor', { type: 'DateTime', nullable: true }),
       cicdOrigin: t.exposeBoolean('cicdOrigin'),
+      breakGlass: t.exposeBoolean('breakGlass', { description: 'Run at once by break-glass, review skipped (every guard applied).' }),
+      retroReviewStatus: t.expose('retroReviewStatus', { type: RetroReviewEnum, nullable: true, description: 'Break-glass only: PENDING until an admin acknowledges it.' }),
+      retroReviewedById: t.exposeID('retroReviewedById', { nullable: true }),
+      retroReviewedAt: t.expose('retroReviewedAt', { type: 'DateTime', nullable: true }),
+      retroReviewComment: t.exposeString('retroReviewComment', { nullable: true }),
       riskScore: t.exposeInt('riskScore', { nullable: true }),
       riskLevel: t.expose('riskLevel', { type: RiskLevelEnum, nullable: true }),
       riskSummary: t.exposeString('riskSummary', { nullable: true }),
@@ -290,6 +297,60 @@ export function defineQueryRequestSchema(): void {
     description: 'What a write would touch, counted without running it (under the submitter’s row security).',
     fields: (t) => ({ requestId: t.id(), statements: t.field({ type: [ImpactStatementRef] }), totalRows: t.int() }),
   });
+  const BreakGlassInput = builder.inputType('BreakGlassQueryInput', {
+    fields: (t) => ({
+      datasourceId: t.id({ required: true, validate: z.uuid() }),
+      query: t.string({ required: true, validate: z.string().max(100_000, 'must be at most 100000 characters') }),
+      justification: t.string({ required: true, description: 'Why this cannot wait for review (at least 10 characters).', validate: z.string().max(5000) }),
+    }),
+  });
+  const AcknowledgeInput = builder.inputType('AcknowledgeBreakGlassInput', {
+    fields: (t) => ({
+      requestId: t.id({ required: true, validate: z.uuid() }),
+      comment: t.string({ required: true, validate: z.string().min(1).max(5000) }),
+    }),
+  });
+  builder.queryFields((t) => ({
+    breakGlassLog: t.connection({
+      type: QueryRequestRef,
+      description: 'Break-glass runs, newest first; pendingOnly: those still waiting for their retro-review.',
+      ...requires('BREAK_GLASS_VIEW'),
+      args: { pendingOnly: t.arg.boolean({ defaultValue: false }) },
+      resolve: (_root, args, ctx) => offsetPage(args, (offset, limit) => ctx.services.queryRequests.breakGlassLog(actorOf(ctx), args.pendingOnly ?? false, offset, limit)),
+    }),
+  }));
+  builder.mutationFields((t) => ({
+    breakGlassQuery: t.field({
+      type: QueryRequestRef,
+      description: 'Emergency run: executes at once, skipping review but no guard; needs a can_break_glass grant (admins too). Audited prominently, announced to admins, retro-reviewed.',
+      ...requires('QUERY_SUBMIT_SELECT'),
+      errors: { types: [QueryRejectedError] },
+      args: { input: t.arg({ type: BreakGlassInput, required: true }) },
+      resolve: (_root, { input }, ctx) => ctx.services.queryRequests.breakGlass(actorOf(ctx), ctx.origin, { ...input, datasourceId: String(input.datasourceId) }),
+    }),
+    acknowledgeBreakGlass: t.field({
+      type: QueryRequestRef,
+      description: 'Closes the retro-review of a break-glass run; never by its submitter.',
+      ...requires('BREAK_GLASS_REVIEW'),
+      errors: {},
+      args: { input: t.arg({ type: AcknowledgeInput, required: true }) },
+      resolve: (_root, { input }, ctx) => ctx.services.queryRequests.acknowledgeBreakGlass(actorOf(ctx), ctx.origin, { ...input, requestId: String(input.requestId) }),
+    }),
+  }));
+  builder.subscriptionFields((t) => ({
+    breakGlassExecuted: t.field({
+      type: QueryRequestRef,
+      description: 'Each break-glass run of your organization, as it starts.',
+      ...requires('BREAK_GLASS_VIEW'),
+      subscribe: (_root, _args, ctx) => ctx.services.bus.subscribe(breakGlassTopic(actorOf(ctx).orgId)),
+      resolve: async (payload, _args, ctx) => {
+        const request = await ctx.services.queryRequests.find(actorOf(ctx).orgId, String(payload['id']));
+        if (!request) throw new NotFoundError('QueryRequest', String(payload['id']));
+        return request;
+      },
+    }),
+  }));
+
   const BulkOutcomeRef = builder.objectRef<BulkDecisionOutcome>('BulkDecisionOutcome').implement({
     description: 'One request of a bulk decision: decided (request) or not (error), independently of the others.',
     fields: (t) => ({

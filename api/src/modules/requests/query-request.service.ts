@@ -62,6 +62,8 @@ export interface DecideInput {
 
 export const requestTopic = (id: string) => `query-request:${id}`;
 export const reviewQueueTopic = (orgId: string) => `review-queue:${orgId}`;
+/** Every break-glass run of an organization, for the admins (FEATURES C11: all admins are told at once). */
+export const breakGlassTopic = (orgId: string) => `break-glass:${orgId}`;
 /** Published when a request gets a due moment sooner than a sweep might notice (a scheduled request approved). */
 export const DUE_TOPIC = 'requests:due';
 
@@ -80,6 +82,12 @@ function scheduledActor(user: User): Actor {
 
 /** Beyond a datasource's statement timeout, how long a run may still be finishing (engine watchdog, network). */
 const ABANDONED_MARGIN_SECONDS = 120;
+
+export interface BreakGlassInput {
+  datasourceId: string;
+  query: string;
+  justification?: string | null;
+}
 
 export interface ImpactPreview {
   requestId: string;
@@ -288,15 +296,7 @@ export class QueryRequestService {
    * (a statement it cannot filter is refused now, not after a reviewer approved it), risk-scored and routed.
    */
   private async assess(em: EntityManager, actor: Actor, origin: Origin, datasource: Datasource, query: string): Promise<Assessment> {
-    const classification = await classify(datasource.dbType, query);
-    assertRoleMay(actor.role, classification);
-    const groupIds = await groupIdsOf(em, actor.userId);
-    const access = await accessOf(this.grants, em, actor, groupIds, datasource.id);
-    assertAllowed(access, classification, datasource);
-    const predicates = await this.rowSecurity.predicatesFor(em, datasource.id, actor.userId, groupIds);
-    await filtered(datasource, classification, query, predicates);
-    const planned = await planOf(em, datasource);
-    const risk = analyzeRisk(classification, query, access, await this.classificationTags.classifiedOf(em, datasource.id));
+    const { classification, groupIds, access, predicates, plan: planned, risk, canonicalHash } = await this.admit(em, actor, datasource, query);
     const facts = routingFacts({
       datasource,
       classification,
@@ -317,7 +317,112 @@ export class QueryRequestService {
           policy: { id: decision.policyId, name: decision.policyName, action: decision.action },
         }
       : { ...routeByPlan(classification, risk.level, planned, datasource), policy: null };
-    return { classification, groupIds, access, predicates, plan, risk, routing, canonicalHash: sha256(await canonicalSql(datasource.dbType, query)) };
+    return { classification, groupIds, access, predicates, plan, risk, routing, canonicalHash };
+  }
+
+  /** Everything of `assess` before routing: what every path into execution (break-glass too) must pass. */
+  private async admit(em: EntityManager, actor: Actor, datasource: Datasource, query: string): Promise<Omit<Assessment, 'routing'>> {
+    const classification = await classify(datasource.dbType, query);
+    assertRoleMay(actor.role, classification);
+    const groupIds = await groupIdsOf(em, actor.userId);
+    const access = await accessOf(this.grants, em, actor, groupIds, datasource.id);
+    assertAllowed(access, classification, datasource);
+    const predicates = await this.rowSecurity.predicatesFor(em, datasource.id, actor.userId, groupIds);
+    await filtered(datasource, classification, query, predicates);
+    const plan = await planOf(em, datasource);
+    const risk = analyzeRisk(classification, query, access, await this.classificationTags.classifiedOf(em, datasource.id));
+    return { classification, groupIds, access, predicates, plan, risk, canonicalHash: sha256(await canonicalSql(datasource.dbType, query)) };
+  }
+
+  /**
+   * Break-glass (FEATURES C11): runs at once, skipping review but no guard — role, grants, allowed tables, row
+   * security, masking and row caps all apply — for a caller who holds an explicit can_break_glass grant on the
+   * datasource (admins too), with a justification. It is audited prominently, announced to every admin, and
+   * opens a retro-review that an admin other than the submitter must acknowledge.
+   */
+  async breakGlass(actor: Actor, origin: Origin, input: BreakGlassInput): Promise<QueryRequest> {
+    const by = auditOriginOf(actor, origin);
+    const claim = await this.store.tenant(actor.orgId, async (em) => {
+      const datasource = await em.findOne(DatasourceEntity, { id: input.datasourceId });
+      if (!datasource) throw new NotFoundError('Datasource', input.datasourceId);
+      if ((input.justification?.trim().length ?? 0) < 10) {
+        throw new ValidationError('justification: required for break-glass (at least 10 characters)', [{ path: 'justification', message: 'at least 10 characters' }]);
+      }
+      if (!datasource.active) throw new ConflictError(`datasource "${datasource.name}" is inactive`);
+      const admitted = await this.admit(em, actor, datasource, input.query);
+      // The grant itself, not the role: an admin's implicit access does not include breaking glass.
+      const granted = await this.grants.effectiveAccess(em, actor.userId, admitted.groupIds, datasource.id);
+      if (!granted.canBreakGlass) throw new ForbiddenError(`break-glass on "${datasource.name}" needs an explicit can_break_glass grant (admins too)`);
+      const routing: Routing = { status: 'APPROVED', reason: 'break-glass: review skipped, every guard applied', policy: null };
+      const request = em.create(QueryRequestEntity, {
+        organizationId: actor.orgId,
+        datasourceId: datasource.id,
+        submittedById: actor.userId,
+        clientRequestId: null,
+        justification: input.justification!.trim(),
+        scheduledFor: null,
+        cicdOrigin: origin.ci,
+        breakGlass: true,
+        retroReviewStatus: 'PENDING',
+        ...assessedFields(input.query, { ...admitted, routing }),
+      });
+      await em.flush();
+      await this.audit.append(em, actor.orgId, by, {
+        action: 'QUERY_BREAK_GLASS_EXECUTED',
+        targetType: 'QueryRequest',
+        targetId: request.id,
+        metadata: {
+          prominent: true,
+          justification: request.justification,
+          datasourceId: datasource.id,
+          queryType: admitted.classification.type,
+          tables: request.tables,
+          sqlHash: request.sqlHash,
+          grantIds: granted.grantIds,
+          decision: { verdict: 'APPROVED', reason: routing.reason, decidedBy: 'BREAK_GLASS' },
+        },
+      });
+      this.store.afterCommit(em, () => void this.bus.publish(breakGlassTopic(actor.orgId), { id: request.id }));
+      return this.claim(em, actor, by, { request, datasource, classification: admitted.classification, access: admitted.access, groupIds: admitted.groupIds, predicates: admitted.predicates });
+    });
+    return this.run(actor.orgId, by, claim);
+  }
+
+  /** The retro-review of a break-glass run: an admin other than the submitter acknowledges it, with a comment. */
+  async acknowledgeBreakGlass(actor: Actor, origin: Origin, input: { requestId: string; comment: string }): Promise<QueryRequest> {
+    if (!input.comment.trim()) throw new ValidationError('comment: required', [{ path: 'comment', message: 'required' }]);
+    const request = await this.store.tenant(actor.orgId, async (em) => {
+      const request = await em.findOne(QueryRequestEntity, { id: input.requestId, breakGlass: true }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (!request) throw new NotFoundError('QueryRequest', input.requestId);
+      if (request.submittedById === actor.userId) throw new ForbiddenError('nobody closes the retro-review of their own break-glass run');
+      if (request.retroReviewStatus !== 'PENDING') throw new ConflictError('the retro-review of this break-glass run is already acknowledged');
+      em.assign(request, { retroReviewStatus: 'ACKNOWLEDGED', retroReviewedById: actor.userId, retroReviewedAt: new Date(), retroReviewComment: input.comment.trim() });
+      await this.audit.append(em, actor.orgId, auditOriginOf(actor, origin), {
+        action: 'BREAK_GLASS_ACKNOWLEDGED',
+        targetType: 'QueryRequest',
+        targetId: request.id,
+        metadata: { comment: request.retroReviewComment, submittedById: request.submittedById },
+      });
+      return request;
+    });
+    this.publish(request);
+    return request;
+  }
+
+  /** A request of the organization, for server-side lookups (e.g. a subscription payload already authorised). */
+  async find(orgId: string, id: string): Promise<QueryRequest | null> {
+    return this.store.tenant(orgId, (em) => em.findOne(QueryRequestEntity, { id }));
+  }
+
+  /** Break-glass runs, newest first; only those still waiting for their retro-review when `pendingOnly`. */
+  async breakGlassLog(actor: Actor, pendingOnly: boolean, offset: number, limit: number): Promise<QueryRequest[]> {
+    return this.store.tenant(actor.orgId, (em) =>
+      em.find(
+        QueryRequestEntity,
+        { breakGlass: true, ...(pendingOnly ? { retroReviewStatus: 'PENDING' as const } : {}) },
+        { orderBy: { createdAt: 'desc', id: 'desc' }, offset, limit },
+      ),
+    );
   }
 
   /** The analysis and the decision record (FEATURES K3): the verdict and what decided it. */
