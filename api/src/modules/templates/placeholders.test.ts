@@ -21,6 +21,7 @@ describe('finding placeholders', () => {
 
   it('refuses a body the lexer cannot read', async () => {
     await expect(findPlaceholders('MYSQL', "select 'unterminated")).rejects.toBeInstanceOf(ValidationError);
+    await expect(findPlaceholders('POSTGRESQL', 'select $$ unterminated')).rejects.toThrow(/body: cannot be read as PostgreSQL/);
   });
 });
 

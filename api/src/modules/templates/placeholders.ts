@@ -37,8 +37,10 @@ async function findPostgres(sql: string): Promise<Placeholder[]> {
   let tokens: { text: string; start: number; end: number }[];
   try {
     tokens = scanSync(sql).tokens;
-  } catch (error) {
-    throw new ValidationError(`body: ${(error as Error).message}`, [{ path: 'body', message: (error as Error).message }]);
+  } catch {
+    // The scanner's own message is not meant for people (it reports a JSON decoding failure).
+    const message = 'cannot be read as PostgreSQL: an unterminated string, quoted identifier, dollar quote or comment?';
+    throw new ValidationError(`body: ${message}`, [{ path: 'body', message }]);
   }
   const found: Placeholder[] = [];
   for (const [i, token] of tokens.entries()) {
