@@ -34,8 +34,25 @@ async function example(root: string, path: string): Promise<string | null> {
   return readFile(join(root, path), 'utf8').catch(() => null);
 }
 
+/** The `resource "<type>" …` and `data "<type>" …` blocks of the applied example (examples/complete/main.tf). */
+function blocksOf(source: string, kind: 'resource' | 'data', type: string): string | null {
+  const blocks: string[] = [];
+  const header = new RegExp(`^${kind} "${type}" "[^"]+" \\{$`, 'gm');
+  for (const match of source.matchAll(header)) {
+    let depth = 0;
+    let end = match.index;
+    for (; end < source.length; end++) {
+      if (source[end] === '{') depth++;
+      if (source[end] === '}' && --depth === 0) break;
+    }
+    blocks.push(source.slice(match.index, end + 1));
+  }
+  return blocks.length > 0 ? blocks.join('\n\n') : null;
+}
+
 export async function renderDocs(resources: ResourceSpec[], root: string): Promise<Map<string, string>> {
   const files = new Map<string, string>();
+  const complete = (await example(root, 'examples/complete/main.tf')) ?? '';
   const providerExample = await example(root, 'examples/provider/provider.tf');
   files.set(
     'docs/index.md',
@@ -59,13 +76,16 @@ export async function renderDocs(resources: ResourceSpec[], root: string): Promi
       '',
       ...resources.map((r) => `- [\`${r.typeName}\`](resources/${short(r)}.md)`),
       '',
+      'Every resource has a data source of the same name (`data-sources/`). A complete governance setup, applied by the',
+      'provider\'s end-to-end tests, is in `examples/complete/`.',
+      '',
     ].join('\n'),
   );
   for (const resource of resources) {
     const required = resource.attributes.filter((a) => a.required);
     const optional = resource.attributes.filter((a) => a.optional);
     const readOnly = resource.attributes.filter((a) => !a.required && !a.optional);
-    const usage = await example(root, `examples/resources/${resource.typeName}/resource.tf`);
+    const usage = blocksOf(complete, 'resource', resource.typeName);
     const importId = resource.importScope ? `<${resource.importScope}>/<id>` : '<id>';
     files.set(
       `docs/resources/${short(resource)}.md`,
@@ -112,6 +132,7 @@ export async function renderDocs(resources: ResourceSpec[], root: string): Promi
         '',
         `${resource.description} Look it up by ${keys.map((k) => `\`${k}\``).join(' or ')}.`,
         '',
+        ...(blocksOf(complete, 'data', resource.typeName) ? ['## Example Usage', '', '```terraform', blocksOf(complete, 'data', resource.typeName) ?? '', '```', ''] : []),
         '## Schema',
         '',
         ...dataSourceAttributes(resource).map((a) => line({ ...a, writeOnly: false, sensitive: false, replace: false })),

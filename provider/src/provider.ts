@@ -5,8 +5,9 @@
 import { ApiError, GraphQLClient, type Node } from './graphql-client.ts';
 import { decodeValue, encodeValue, UNKNOWN, type DynamicValue, type TfObject, type TfValue } from './protocol/dynamic-value.ts';
 import type { ProviderHandlers } from './protocol/serve.ts';
+import { readSimulation, SIMULATION_ATTRIBUTES, SIMULATION_TYPE } from './simulation.ts';
 import type { AttributeSpec, ResourceSpec } from './spec.ts';
-import { dataSourceAttributes, dataSourceSchema, lookupKeys, PROVIDER_SCHEMA, resourceSchema, selectionOf } from './tf-schema.ts';
+import { dataSourceAttributes, dataSourceSchema, lookupKeys, PROVIDER_SCHEMA, resourceSchema, schemaOf, selectionOf } from './tf-schema.ts';
 import { complete, inputValue, semanticallyEqual, serverForms, stateFromServer } from './values.ts';
 
 type Step = { attribute_name: string } | { element_key_int: number } | { element_key_string: string };
@@ -136,7 +137,7 @@ export function createProvider(options: ProviderOptions): ProviderHandlers {
       return {
         server_capabilities: { plan_destroy: false, get_provider_schema_optional: true },
         resources: options.resources.map((r) => ({ type_name: r.typeName })),
-        data_sources: options.resources.map((r) => ({ type_name: r.typeName })),
+        data_sources: [...options.resources.map((r) => ({ type_name: r.typeName })), { type_name: SIMULATION_TYPE }],
       };
     },
 
@@ -144,7 +145,10 @@ export function createProvider(options: ProviderOptions): ProviderHandlers {
       return {
         provider: PROVIDER_SCHEMA,
         resource_schemas: Object.fromEntries(options.resources.map((r) => [r.typeName, resourceSchema(r)])),
-        data_source_schemas: Object.fromEntries(options.resources.map((r) => [r.typeName, dataSourceSchema(r)])),
+        data_source_schemas: {
+          ...Object.fromEntries(options.resources.map((r) => [r.typeName, dataSourceSchema(r)])),
+          [SIMULATION_TYPE]: schemaOf('What a statement would trigger, asked of `simulateRouting` at plan time; nothing is submitted.', SIMULATION_ATTRIBUTES),
+        },
         functions: {},
         server_capabilities: { plan_destroy: false, get_provider_schema_optional: true },
       };
@@ -177,6 +181,7 @@ export function createProvider(options: ProviderOptions): ProviderHandlers {
     },
 
     async ValidateDataResourceConfig(request: { type_name: string; config?: DynamicValue }) {
+      if (request.type_name === SIMULATION_TYPE) return { diagnostics: [] };
       const resource = resourceOf(request.type_name);
       const config = asObject(decodeValue(request.config)) ?? {};
       const keys = lookupKeys(resource);
@@ -320,8 +325,15 @@ export function createProvider(options: ProviderOptions): ProviderHandlers {
     },
 
     async ReadDataSource(request: { type_name: string; config?: DynamicValue }) {
-      const resource = resourceOf(request.type_name);
       const config = asObject(decodeValue(request.config)) ?? {};
+      if (request.type_name === SIMULATION_TYPE) {
+        try {
+          return { state: encodeValue(await readSimulation(api(), config)) };
+        } catch (failure) {
+          return { diagnostics: diagnosticsOf(null, failure) };
+        }
+      }
+      const resource = resourceOf(request.type_name);
       const attributes = dataSourceAttributes(resource);
       try {
         let node: Node | null;

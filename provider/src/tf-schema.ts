@@ -54,6 +54,11 @@ function schemaAttribute(attribute: AttributeSpec, flags: Pick<SchemaAttribute, 
   return { ...common, type: Buffer.from(JSON.stringify(ctyType(attribute.type))) };
 }
 
+/** A schema of hand-declared attributes (flags taken as given), e.g. the routing simulation data source. */
+export function schemaOf(description: string, attributes: AttributeSpec[]): Schema {
+  return schema(description, attributes.map((a) => schemaAttribute(a, { required: a.required, optional: a.optional, computed: a.computed })));
+}
+
 function schema(description: string, attributes: SchemaAttribute[]): Schema {
   return { version: 0, block: { version: 0, attributes, description, description_kind: 'MARKDOWN' } };
 }

@@ -8,6 +8,7 @@ import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ok } from '../../api/test/harness.ts';
 import { RESOURCES } from '../src/generated/resources.ts';
+import { SIMULATION_TYPE } from '../src/simulation.ts';
 import { createServerCertificate } from '../src/protocol/certificate.ts';
 import { decodeValue, encodeValue, UNKNOWN, type DynamicValue, type TfObject } from '../src/protocol/dynamic-value.ts';
 import { bundledProvider, spawnProvider, startServer, type Server, type SpawnedProvider } from './fixtures.ts';
@@ -83,7 +84,7 @@ describe('tfplugin6 over gRPC, as Terraform drives it', () => {
     expect(approvers.nested_type?.nesting).toBe('LIST');
     const provided = schema?.['provider'] as { block: { attributes: { name: string; sensitive?: boolean }[] } };
     expect(provided.block.attributes.find((a) => a.name === 'api_key')?.sensitive).toBe(true);
-    expect(Object.keys(schema?.['data_source_schemas'] as object).sort()).toEqual(RESOURCES.map((r) => r.typeName).sort());
+    expect(Object.keys(schema?.['data_source_schemas'] as object).sort()).toEqual([...RESOURCES.map((r) => r.typeName), SIMULATION_TYPE].sort());
     const functions = await provider['GetFunctions']?.({});
     expect(functions?.['functions'] ?? {}).toEqual({});
   });

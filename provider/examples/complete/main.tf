@@ -116,6 +116,28 @@ data "accessflow_user_group" "analysts" {
   id = accessflow_user_group.analysts.id
 }
 
+# A plan-time check: what would a pipeline's DELETE on orders trigger? Nothing is submitted.
+data "accessflow_routing_simulation" "delete_order" {
+  datasource_id = accessflow_datasource.shop.id
+  query         = "DELETE FROM public.orders WHERE id = 1"
+  depends_on    = [accessflow_routing_policy.deletes_on_orders]
+}
+
+check "deleting_orders_needs_two_approvals" {
+  assert {
+    condition     = data.accessflow_routing_simulation.delete_order.required_approvals == 2
+    error_message = "A DELETE on public.orders should need two approvals."
+  }
+}
+
+output "delete_order_decision" {
+  value = {
+    policy    = data.accessflow_routing_simulation.delete_order.policy_name
+    action    = data.accessflow_routing_simulation.delete_order.action
+    approvals = data.accessflow_routing_simulation.delete_order.required_approvals
+  }
+}
+
 output "shop_datasource_id" {
   value = data.accessflow_datasource.shop.id
 }

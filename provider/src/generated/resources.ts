@@ -1769,6 +1769,27 @@ export const RESOURCES: ResourceSpec[] = [
         }
       },
       {
+        "field": "unmatchedGlobs",
+        "input": null,
+        "required": false,
+        "optional": false,
+        "computed": true,
+        "sensitive": false,
+        "writeOnly": false,
+        "nullable": true,
+        "replace": false,
+        "triggers": null,
+        "version": null,
+        "description": "A warning, not an error: the referenced_table globs that match no table of the scoped datasource's schema as the explorer reads it (cached up to 10 minutes). Null for an organization-wide policy, or when the schema cannot be read completely.",
+        "name": "unmatched_globs",
+        "type": {
+          "kind": "list",
+          "element": {
+            "kind": "string"
+          }
+        }
+      },
+      {
         "field": "updatedAt",
         "input": null,
         "required": false,
