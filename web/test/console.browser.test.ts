@@ -277,6 +277,8 @@ async function journey(): Promise<void> {
   });
   await analyst.goto(`${url}/queries?status=EXECUTED`);
   await analyst.getByRole('cell', { name: 'EXECUTED' }).waitFor();
+  // The filter in the address is the filter shown.
+  expect(await analyst.getByLabel('Status').inputValue()).toBe('EXECUTED');
   const after = await session();
   expect(after?.refreshToken).toBeTruthy();
   expect(after?.refreshToken).not.toBe(before?.refreshToken);

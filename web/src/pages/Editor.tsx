@@ -116,7 +116,7 @@ export default function Editor() {
               <Field label="Datasource" name="datasourceId" problem={problem()}>
                 {(a) => (
                   <select {...a} value={selectedId()} onChange={(e) => setParams({ datasource: e.currentTarget.value })}>
-                    <For each={list()}>{(d) => <option value={d.id}>{`${d.name} (${d.dbType.toLowerCase()} · ${d.databaseName})`}</option>}</For>
+                    <For each={list()}>{(d) => <option value={d.id} selected={selectedId() === d.id}>{`${d.name} (${d.dbType.toLowerCase()} · ${d.databaseName})`}</option>}</For>
                   </select>
                 )}
               </Field>

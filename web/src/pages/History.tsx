@@ -48,7 +48,7 @@ export default function History() {
           {(a) => (
             <select {...a} value={params.status ?? ''} onChange={(e) => (setAfter(null), setParams({ status: e.currentTarget.value || undefined }))}>
               <option value="">Any</option>
-              <For each={STATUSES}>{(s) => <option value={s}>{s.replace(/_/g, ' ').toLowerCase()}</option>}</For>
+              <For each={STATUSES}>{(s) => <option value={s} selected={params.status === s}>{s.replace(/_/g, ' ').toLowerCase()}</option>}</For>
             </select>
           )}
         </Field>
@@ -56,7 +56,7 @@ export default function History() {
           {(a) => (
             <select {...a} value={params.datasource ?? ''} onChange={(e) => setParams({ datasource: e.currentTarget.value || undefined })}>
               <option value="">Any</option>
-              <For each={datasources()}>{([id, name]) => <option value={id}>{name}</option>}</For>
+              <For each={datasources()}>{([id, name]) => <option value={id} selected={params.datasource === id}>{name}</option>}</For>
             </select>
           )}
         </Field>
@@ -64,7 +64,7 @@ export default function History() {
           {(a) => (
             <select {...a} value={params.risk ?? ''} onChange={(e) => setParams({ risk: e.currentTarget.value || undefined })}>
               <option value="">Any</option>
-              <For each={['LOW', 'MEDIUM', 'HIGH', 'CRITICAL']}>{(l) => <option value={l}>{l.toLowerCase()}</option>}</For>
+              <For each={['LOW', 'MEDIUM', 'HIGH', 'CRITICAL']}>{(l) => <option value={l} selected={params.risk === l}>{l.toLowerCase()}</option>}</For>
             </select>
           )}
         </Field>

@@ -69,7 +69,7 @@ export default function Audit() {
           {(a) => (
             <select {...a} value={params.source ?? ''} onChange={set('source')}>
               <option value="">Any</option>
-              <For each={SOURCES}>{(s) => <option value={s}>{s}</option>}</For>
+              <For each={SOURCES}>{(s) => <option value={s} selected={params.source === s}>{s}</option>}</For>
             </select>
           )}
         </Field>

@@ -95,9 +95,9 @@ export default function Datasources() {
           <Field label="Engine" name="dbType" problem={problem()}>
             {(a) => (
               <select {...a} value={current()?.dbType ?? 'POSTGRESQL'}>
-                <option value="POSTGRESQL">PostgreSQL</option>
-                <option value="MYSQL">MySQL</option>
-                <option value="MARIADB">MariaDB</option>
+                <option value="POSTGRESQL" selected={(current()?.dbType ?? 'POSTGRESQL') === 'POSTGRESQL'}>PostgreSQL</option>
+                <option value="MYSQL" selected={(current()?.dbType ?? 'POSTGRESQL') === 'MYSQL'}>MySQL</option>
+                <option value="MARIADB" selected={(current()?.dbType ?? 'POSTGRESQL') === 'MARIADB'}>MariaDB</option>
               </select>
             )}
           </Field>
@@ -119,7 +119,7 @@ export default function Datasources() {
           <Field label="SSL mode" name="sslMode" problem={problem()}>
             {(a) => (
               <select {...a} value={current()?.sslMode ?? 'DISABLE'}>
-                <For each={['DISABLE', 'REQUIRE', 'VERIFY_CA', 'VERIFY_FULL']}>{(m) => <option value={m}>{m}</option>}</For>
+                <For each={['DISABLE', 'REQUIRE', 'VERIFY_CA', 'VERIFY_FULL']}>{(m) => <option value={m} selected={(current()?.sslMode ?? 'DISABLE') === m}>{m}</option>}</For>
               </select>
             )}
           </Field>
@@ -136,7 +136,7 @@ export default function Datasources() {
             {(a) => (
               <select {...a} value={current()?.reviewPlanId ?? ''}>
                 <option value="">Organization default</option>
-                <For each={plans()}>{(p) => <option value={p.id}>{p.name}</option>}</For>
+                <For each={plans()}>{(p) => <option value={p.id} selected={current()?.reviewPlanId === p.id}>{p.name}</option>}</For>
               </select>
             )}
           </Field>

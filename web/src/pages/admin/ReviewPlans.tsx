@@ -101,7 +101,7 @@ export default function ReviewPlans() {
             <Field label="Auto-approve reads up to risk" name="autoApproveMaxRiskLevel" problem={problem()}>
               {(a) => (
                 <select {...a} value={d().autoApproveMaxRiskLevel}>
-                  <For each={['LOW', 'MEDIUM', 'HIGH', 'CRITICAL']}>{(l) => <option value={l}>{l}</option>}</For>
+                  <For each={['LOW', 'MEDIUM', 'HIGH', 'CRITICAL']}>{(l) => <option value={l} selected={d().autoApproveMaxRiskLevel === l}>{l}</option>}</For>
                 </select>
               )}
             </Field>
@@ -117,19 +117,19 @@ export default function ReviewPlans() {
                     <label>Role
                       <select value={a().role ?? ''} onChange={(e) => setApprover(i, { role: (e.currentTarget.value || null) as ApproverRole | null, userId: null, groupId: null })}>
                         <option value="">—</option>
-                        <For each={ROLES}>{(r) => <option value={r}>{r}</option>}</For>
+                        <For each={ROLES}>{(r) => <option value={r} selected={a().role === r}>{r}</option>}</For>
                       </select>
                     </label>
                     <label>User
                       <select value={String(a().userId ?? '')} onChange={(e) => setApprover(i, { userId: e.currentTarget.value || null, role: null, groupId: null })}>
                         <option value="">—</option>
-                        <For each={users()}>{(u) => <option value={u.id}>{u.displayName}</option>}</For>
+                        <For each={users()}>{(u) => <option value={u.id} selected={a().userId === u.id}>{u.displayName}</option>}</For>
                       </select>
                     </label>
                     <label>Group
                       <select value={String(a().groupId ?? '')} onChange={(e) => setApprover(i, { groupId: e.currentTarget.value || null, role: null, userId: null })}>
                         <option value="">—</option>
-                        <For each={groups()}>{(g) => <option value={g.id}>{g.name}</option>}</For>
+                        <For each={groups()}>{(g) => <option value={g.id} selected={a().groupId === g.id}>{g.name}</option>}</For>
                       </select>
                     </label>
                     <button type="button" class="link danger" onClick={() => setApprovers(approvers().filter((_, j) => j !== i))}>Remove slot {i + 1}</button>

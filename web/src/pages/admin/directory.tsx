@@ -22,7 +22,7 @@ export function DatasourcePicker(props: { value: string | undefined; onChange: (
       <span>{props.label ?? 'Datasource'}</span>
       <select name={props.name ?? 'datasourceId'} value={props.value ?? ''} onChange={(e) => props.onChange(e.currentTarget.value || undefined)} required={props.required}>
         <option value="">{props.required ? 'Choose…' : 'All datasources'}</option>
-        <For each={props.datasources}>{(d) => <option value={d.id}>{d.name}</option>}</For>
+        <For each={props.datasources}>{(d) => <option value={d.id} selected={props.value === d.id}>{d.name}</option>}</For>
       </select>
     </label>
   );
