@@ -158,7 +158,7 @@ export const REQUIRED_PROVIDERS = `terraform {
 }
 `;
 
-export async function workspace(server: Server, name: string, extraEnv: Record<string, string> = {}): Promise<Workspace> {
+export async function workspace(server: Pick<Server, 'endpoint' | 'apiKey'>, name: string, extraEnv: Record<string, string> = {}): Promise<Workspace> {
   const dir = await mkdtemp(join(tmpdir(), `af-tf-${name}-`));
   const mirrorDir = await providerMirror();
   const cliConfig = join(dir, '.terraformrc');
