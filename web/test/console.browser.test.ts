@@ -255,6 +255,23 @@ async function journey(): Promise<void> {
   await reviewer.goto(requestUrl);
   await expect.poll(() => reviewer.getByTestId('request-status').textContent(), POLL).toBe('EXECUTED');
 
+  // A second request: the reviewer asks for changes on its page (a comment is required), the analyst sees the
+  // comment arrive and takes the statement back to the editor.
+  await analyst.getByRole('link', { name: 'SQL editor' }).click();
+  await analyst.getByRole('textbox', { name: 'SQL query' }).click();
+  await analyst.keyboard.type('select name from customers where id = 2');
+  await analyst.getByRole('button', { name: 'Submit for review' }).click();
+  await analyst.waitForURL((u) => /\/queries\/[0-9a-f-]{36}$/.test(u.pathname) && u.href !== requestUrl);
+  await expect.poll(() => status.textContent(), POLL).toBe('PENDING REVIEW');
+  await reviewer.goto(analyst.url());
+  const requestChanges = reviewer.getByRole('button', { name: 'Request changes' });
+  expect(await requestChanges.isDisabled()).toBe(true);
+  await reviewer.getByLabel('Comment').fill('Please add a LIMIT');
+  await requestChanges.click();
+  await analyst.getByText('Changes requested: Please add a LIMIT').waitFor({ timeout: 15_000 });
+  await analyst.getByRole('link', { name: 'Edit and submit again' }).click();
+  await expect.poll(() => analyst.getByRole('textbox', { name: 'SQL query' }).textContent(), POLL).toBe('select name from customers where id = 2');
+
   // Dashboard (light and dark), history, audit log with a verified chain.
   await analyst.getByRole('link', { name: 'Dashboard' }).click();
   await analyst.getByRole('img', { name: /My requests per day, last 14 days: 1 executed/ }).waitFor();

@@ -8,10 +8,10 @@ import { createQuery } from '@urql/solid';
 import { For, Show, createEffect, createMemo, createSignal, createUniqueId, on, onCleanup } from 'solid-js';
 import { client } from '../client.ts';
 import { AnalyzeSqlDocument, EditorDatasourcesDocument, EditorSchemaDocument, SubmitQueryDocument, type AnalyzeSqlQuery } from '../graphql/generated.ts';
+import { clearDraft, readDraft, saveDraft } from '../drafts.ts';
 import { SqlEditor } from '../sql-editor.tsx';
 import { Empty, Field, Loading, PageHeader, ProblemBanner, QueryError, RiskBadge, issueFor, outcome, useBusy, type Problem } from '../ui.tsx';
 
-const DRAFT = 'accessflow.draft';
 const ANALYZE_DELAY_MS = 400;
 type Statement = Extract<AnalyzeSqlQuery['analyzeSql'], { data: unknown }>['data']['statements'][number];
 
@@ -19,7 +19,7 @@ export default function Editor() {
   const navigate = useNavigate();
   const [params, setParams] = useSearchParams<{ datasource?: string }>();
   const [sources] = createQuery({ query: EditorDatasourcesDocument });
-  const [sql, setSql] = createSignal(sessionStorage.getItem(DRAFT) ?? '');
+  const [sql, setSql] = createSignal(readDraft());
   const [problem, setProblem] = createSignal<Problem | null>(null);
   const [busy, run] = useBusy();
   const list = () => sources.data?.datasources.edges.map((e) => e.node) ?? [];
@@ -80,7 +80,7 @@ export default function Editor() {
         .toPromise();
       const done = outcome(result);
       if (!done.ok) return setProblem(done.problem);
-      sessionStorage.removeItem(DRAFT);
+      clearDraft();
       navigate(`/queries/${done.value.id}`);
     });
   };
@@ -129,7 +129,7 @@ export default function Editor() {
                   value={sql()}
                   onChange={(value) => {
                     setSql(value);
-                    sessionStorage.setItem(DRAFT, value);
+                    saveDraft(value);
                   }}
                   schema={completion()}
                   dialect={selected()?.dbType}

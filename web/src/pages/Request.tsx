@@ -15,6 +15,7 @@ import {
   type RequestDetailFragment,
   type ReviewDecisionKind,
 } from '../graphql/generated.ts';
+import { saveDraft } from '../drafts.ts';
 import { canReview, useMe } from '../me.ts';
 import { Empty, Field, Loading, PageHeader, ProblemBanner, QueryError, RiskBadge, StatusBadge, When, download, outcome, useBusy, type Outcome, type Problem } from '../ui.tsx';
 
@@ -90,6 +91,17 @@ export default function RequestPage() {
                       )}
                     </For>
                   </ul>
+                </div>
+              </Show>
+              <Show when={r().status === 'CHANGES_REQUESTED' || r().status === 'REJECTED'}>
+                <div class="banner error" role="status">
+                  <strong>{r().status === 'REJECTED' ? 'Rejected' : 'Changes requested'}:</strong> {r().decisions.at(-1)?.comment ?? 'no comment'}
+                  <Show when={mine()}>
+                    {' '}
+                    <A href={`/editor?datasource=${r().datasourceId}`} onClick={() => saveDraft(r().query)}>
+                      Edit and submit again
+                    </A>
+                  </Show>
                 </div>
               </Show>
               <ProblemBanner problem={problem()} />
