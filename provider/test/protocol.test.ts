@@ -155,6 +155,34 @@ describe('tfplugin6 over gRPC, as Terraform drives it', () => {
     expect(decoded(gone?.['new_state'])).toBeNull();
   });
 
+  it('keeps a write-only password out of the plan, or in it as sensitive for a core without write-only support', async () => {
+    const spec = RESOURCES.find((r) => r.typeName === 'accessflow_datasource');
+    const config: TfObject = {
+      ...Object.fromEntries((spec?.attributes ?? []).map((a) => [a.name, null])),
+      name: 'wo',
+      db_type: 'POSTGRESQL',
+      host: '127.0.0.1',
+      database_name: 'x',
+      username: 'x',
+      password: 'hunter2-hunter2',
+      password_wo_version: 1,
+    };
+    const plan = (writeOnly: boolean) =>
+      provider['PlanResourceChange']?.({
+        type_name: 'accessflow_datasource',
+        prior_state: encodeValue(null),
+        proposed_new_state: encodeValue(config),
+        config: encodeValue(config),
+        client_capabilities: { write_only_attributes_allowed: writeOnly },
+      });
+    const modern = await plan(true);
+    expect(decoded(modern?.['planned_state'])).toMatchObject({ password: null, password_wo_version: 1, password_version: UNKNOWN });
+    expect(modern?.['diagnostics'] ?? []).toEqual([]);
+    const older = await plan(false);
+    expect(decoded(older?.['planned_state'])).toMatchObject({ password: 'hunter2-hunter2' });
+    expect(older?.['diagnostics']).toEqual([expect.objectContaining({ severity: 'WARNING', summary: 'password is stored in state' })]);
+  });
+
   it('answers StopProvider, then exits promptly on GRPCController.Shutdown', async () => {
     expect(await provider['StopProvider']?.({})).toEqual({ Error: '' });
     const started = Date.now();
