@@ -62,6 +62,15 @@ export async function buildApp(config: Config, log: Logger = createLogger(config
       },
     },
     {
+      name: 'access-expiry',
+      everyMs: config.jobsIntervalMs,
+      run: async () => {
+        const due = await services.accessRequests.expireDue();
+        if (due.expired > 0) log.info({ expired: due.expired }, 'ended just-in-time access past its time');
+        return due;
+      },
+    },
+    {
       name: 'abandoned-runs',
       everyMs: ABANDONED_SWEEP_MS,
       run: async () => {

@@ -3,6 +3,7 @@ import type { Bus } from './bus/bus.ts';
 import type { Config } from './config.ts';
 import type { Keys } from './keys.ts';
 import type { Logger } from './logger.ts';
+import { AccessRequestService } from './modules/access/access-request.service.ts';
 import { AuditService } from './modules/audit/audit.service.ts';
 import { ClassificationTagService } from './modules/classification/classification-tag.service.ts';
 import { DatasourceService } from './modules/datasources/datasource.service.ts';
@@ -45,6 +46,7 @@ export interface Services {
   rowSecurity: RowSecurityPolicyService;
   classificationTags: ClassificationTagService;
   routingPolicies: RoutingPolicyService;
+  accessRequests: AccessRequestService;
   queryTemplates: QueryTemplateService;
 }
 
@@ -82,6 +84,7 @@ export function createServices(deps: { config: Config; log: Logger; store: Store
     rowSecurity,
     classificationTags,
     routingPolicies,
+    accessRequests: new AccessRequestService(store, audit),
     queryTemplates: new QueryTemplateService({ store, audit, queryRequests }),
   };
 }

@@ -1,6 +1,7 @@
 /** Assembles the schema from every module, once per process (the Pothos builder is a singleton). */
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { DirectiveLocation, GraphQLDirective, GraphQLNonNull, GraphQLString, lexicographicSortSchema, specifiedDirectives, type GraphQLSchema } from 'graphql';
+import { defineAccessRequestSchema } from '../modules/access/access-request.graphql.ts';
 import { defineAuditSchema } from '../modules/audit/audit.graphql.ts';
 import { defineClassificationTagSchema } from '../modules/classification/classification-tag.graphql.ts';
 import { defineDatasourceSchema } from '../modules/datasources/datasource.graphql.ts';
@@ -37,6 +38,7 @@ export function getSchema(): GraphQLSchema {
   defineMaskingPolicySchema();
   defineRowSecurityPolicySchema();
   defineRoutingPolicySchema();
+  defineAccessRequestSchema();
   defineClassificationTagSchema();
   defineQueryRequestSchema();
   defineQueryTemplateSchema();

@@ -1,4 +1,5 @@
 /** Every entity of the store, in one list for MikroORM and the schema check. */
+import { AccessDecisionEntity, AccessRequestEntity } from '../modules/access/access-request.entity.ts';
 import { AuditEventEntity } from '../modules/audit/audit-event.entity.ts';
 import { ClassificationTagEntity } from '../modules/classification/classification-tag.entity.ts';
 import { DatasourceEntity } from '../modules/datasources/datasource.entity.ts';
@@ -32,6 +33,8 @@ export const ENTITIES = [
   RowSecurityPolicyEntity,
   ClassificationTagEntity,
   RoutingPolicyEntity,
+  AccessRequestEntity,
+  AccessDecisionEntity,
   QueryTemplateEntity,
   QueryTemplateVersionEntity,
 ];

@@ -77,6 +77,14 @@ it('audits every mutation', async () => {
       .then((d) => (ids['request'] = (d as { id: string }).id)),
     decideQueryRequest: () => call('mutation($id: ID!) { decideQueryRequest(input: { requestId: $id, decision: APPROVE }) { __typename ... on Error { message } } }', { id: ids['request'] }),
     executeQueryRequest: () => call('mutation($id: ID!) { executeQueryRequest(id: $id) { __typename ... on Error { message } } }', { id: ids['request'] }, { authorization: ids['analystAuth']! }),
+    requestAccess: () => call('mutation($ds: ID!) { requestAccess(input: { datasourceId: $ds, canRead: true, durationMinutes: 60, justification: "ticket 9" }) { __typename ... on MutationRequestAccessSuccess { data { id } } ... on Error { message } } }', { ds: ids['ds'] }, { authorization: ids['analystAuth']! })
+      .then((d) => (ids['access'] = (d as { id: string }).id)),
+    decideAccessRequest: () => call('mutation($id: ID!) { decideAccessRequest(input: { requestId: $id, decision: APPROVE }) { __typename ... on Error { message } } }', { id: ids['access'] }),
+    revokeAccessRequest: () => call('mutation($id: ID!) { revokeAccessRequest(input: { id: $id }) { __typename ... on Error { message } } }', { id: ids['access'] }),
+    cancelAccessRequest: async () => {
+      const d = await call('mutation($ds: ID!) { requestAccess(input: { datasourceId: $ds, canWrite: true, durationMinutes: 30, justification: "ticket 10" }) { __typename ... on MutationRequestAccessSuccess { data { id } } } }', { ds: ids['ds'] }, { authorization: ids['analystAuth']! });
+      return call('mutation($id: ID!) { cancelAccessRequest(id: $id) { __typename ... on Error { message } } }', { id: (d as { id: string }).id }, { authorization: ids['analystAuth']! });
+    },
     breakGlassQuery: async () => {
       await call('mutation($ds: ID!, $u: ID!) { upsertGrant(input: { datasourceId: $ds, userId: $u, canRead: true, canWrite: true, canBreakGlass: true }) { __typename } }', { ds: ids['ds'], u: ids['user'] });
       const run = await call(`mutation($ds: ID!) { breakGlassQuery(input: { datasourceId: $ds, query: "update t set v = 'g' where id = 1", justification: "incident 42: unblock checkout" }) { __typename ... on MutationBreakGlassQuerySuccess { data { id } } ... on Error { message } } }`, { ds: ids['ds'] }, { authorization: ids['analystAuth']! });

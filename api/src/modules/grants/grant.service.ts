@@ -7,6 +7,7 @@ import { AuditedService } from '../audit/audited-service.ts';
 import { DatasourceEntity } from '../datasources/datasource.entity.ts';
 import { UserGroupEntity } from '../groups/user-group.entity.ts';
 import { UserEntity } from '../identity/user.entity.ts';
+import { activeAccessGrants } from '../access/access-request.service.ts';
 import { combineGrants, type EffectiveAccess } from './access.ts';
 import { GrantEntity, type Grant } from './grant.entity.ts';
 
@@ -95,6 +96,7 @@ export class GrantService extends AuditedService {
       datasourceId,
       $or: [{ userId }, ...(groupIds.length ? [{ groupId: { $in: [...groupIds] } }] : [])],
     });
-    return combineGrants(grants);
+    const standingRestrictions = [...new Set(grants.flatMap((g) => g.restrictedColumns))];
+    return combineGrants([...grants, ...(await activeAccessGrants(em, userId, datasourceId, standingRestrictions))]);
   }
 }

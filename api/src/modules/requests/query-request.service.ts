@@ -24,8 +24,8 @@ import { OrganizationEntity } from '../orgs/organization.entity.ts';
 import { assertWithinQuota } from '../orgs/quota.ts';
 import type { MaskingPolicy } from '../masking/masking-policy.entity.ts';
 import type { MaskingPolicyService } from '../masking/masking-policy.service.ts';
-import { ReviewPlanEntity, RISK_LEVELS, type Approver } from '../review/review-plan.entity.ts';
-import { REVIEW_PLAN_TEMPLATES } from '../review/review-plan.service.ts';
+import { RISK_LEVELS, type Approver } from '../review/review-plan.entity.ts';
+import { eligibleApprover, reviewPlanOf } from '../review/approvers.ts';
 import { routingFacts, type RoutingPolicyService } from '../routing/routing-policy.service.ts';
 import { rewriteForRowSecurity, RowSecurityUnrewritable, type RowPredicate } from '../rowsecurity/rewrite.ts';
 import type { RowSecurityPolicyService } from '../rowsecurity/row-security-policy.service.ts';
@@ -120,7 +120,7 @@ interface Assessment {
   groupIds: readonly string[];
   access: EffectiveAccess;
   predicates: RowPredicate[];
-  plan: Awaited<ReturnType<typeof planOf>>;
+  plan: Awaited<ReturnType<typeof reviewPlanOf>>;
   risk: ReturnType<typeof analyzeRisk>;
   routing: Routing;
   /** SHA-256 of the canonical text: the same statement written differently has the same one. */
@@ -232,7 +232,7 @@ export class QueryRequestService {
       const groupIds = await groupIdsOf(em, actor.userId);
       const decided = await em.find(ReviewDecisionEntity, { reviewerId: actor.userId, requestId: { $in: pending.map((r) => r.id) } });
       return pending
-        .filter((r) => eligible(actor, groupIds, stageApprovers(r)) && !decided.some((d) => d.requestId === r.id && d.stage === r.currentStage && d.sqlHash === r.sqlHash))
+        .filter((r) => eligibleApprover(actor, groupIds, stageApprovers(r)) && !decided.some((d) => d.requestId === r.id && d.stage === r.currentStage && d.sqlHash === r.sqlHash))
         .slice(offset, offset + limit);
     });
   }
@@ -329,7 +329,7 @@ export class QueryRequestService {
     assertAllowed(access, classification, datasource);
     const predicates = await this.rowSecurity.predicatesFor(em, datasource.id, actor.userId, groupIds);
     await filtered(datasource, classification, query, predicates);
-    const plan = await planOf(em, datasource);
+    const plan = await reviewPlanOf(em, datasource);
     const risk = analyzeRisk(classification, query, access, await this.classificationTags.classifiedOf(em, datasource.id));
     return { classification, groupIds, access, predicates, plan, risk, canonicalHash: sha256(await canonicalSql(datasource.dbType, query)) };
   }
@@ -488,7 +488,7 @@ export class QueryRequestService {
       if (request.submittedById === actor.userId) throw new ForbiddenError('nobody approves their own request');
       if (request.status !== 'PENDING_REVIEW') throw new ConflictError(`the request is ${request.status}, not waiting for review`);
       const approvers = stageApprovers(request);
-      if (!eligible(actor, await groupIdsOf(em, actor.userId), approvers)) {
+      if (!eligibleApprover(actor, await groupIdsOf(em, actor.userId), approvers)) {
         throw new ForbiddenError(`you are not an approver of stage ${request.currentStage} of this request`);
       }
       if (input.sqlHash && input.sqlHash !== request.sqlHash) {
@@ -876,17 +876,10 @@ async function filtered(datasource: Datasource, c: Classification, sql: string, 
   }
 }
 
-async function planOf(em: EntityManager, datasource: Datasource) {
-  const plan = datasource.reviewPlanId ? await em.findOne(ReviewPlanEntity, { id: datasource.reviewPlanId }) : null;
-  if (!plan) return { ...REVIEW_PLAN_TEMPLATES.STANDARD, name: null };
-  const { name, description, requiresAiReview, requiresHumanApproval, autoApproveReads, autoApproveMaxRiskLevel, minApprovalsRequired, approvalTimeoutHours, approvers } = plan;
-  return { name, description, requiresAiReview, requiresHumanApproval, autoApproveReads, autoApproveMaxRiskLevel, minApprovalsRequired, approvalTimeoutHours, approvers };
-}
-
 function routeByPlan(
   c: Classification,
   level: (typeof RISK_LEVELS)[number],
-  plan: Awaited<ReturnType<typeof planOf>>,
+  plan: Awaited<ReturnType<typeof reviewPlanOf>>,
   datasource: Datasource,
 ): { status: QueryStatus; reason: string } {
   if (!plan.requiresHumanApproval) return { status: 'APPROVED', reason: 'the review plan requires no human approval' };
@@ -904,10 +897,4 @@ function stageApprovers(request: QueryRequest): Approver[] {
   return request.plan.approvers.filter((a) => a.stage === request.currentStage);
 }
 
-/** A reviewer may decide a stage when it names no approvers (any reviewer), or names their role, them, or a group of theirs. */
-function eligible(actor: Actor, groupIds: readonly string[], approvers: Approver[]): boolean {
-  if (!roleHas(actor.role, 'QUERY_REVIEW')) return false;
-  if (approvers.length === 0) return true;
-  return approvers.some((a) => a.role === actor.role || a.userId === actor.userId || (a.groupId !== null && groupIds.includes(a.groupId)));
-}
 
