@@ -1,4 +1,4 @@
-/** Text for people: result tables as plain text and as Markdown (job summaries). */
+/** Text for people and CI outputs: result tables as plain text, as Markdown, and as bounded JSON. */
 import type { RequestState } from './operations.ts';
 
 export function cellText(value: unknown): string {
@@ -28,4 +28,17 @@ export function markdownTable(header: string[], rows: string[][]): string {
     `| ${header.map(() => '---').join(' | ')} |`,
     ...rows.map((r) => `| ${r.map(markdownCell).join(' | ')} |`),
   ].join('\n');
+}
+
+/**
+ * The result as JSON of at most `maxChars` characters (a CI output has a size limit): whole rows are dropped
+ * from the end until it fits, and `truncated` then says so.
+ */
+export function resultJson(result: NonNullable<RequestState['result']>, maxChars: number): { json: string; rowsShown: number } {
+  let rows = result.rows;
+  for (;;) {
+    const json = JSON.stringify({ columns: result.columns, rows, rowCount: result.rowCount, truncated: result.truncated || rows.length < result.rows.length });
+    if (json.length <= maxChars || rows.length === 0) return { json, rowsShown: rows.length };
+    rows = rows.slice(0, Math.floor(rows.length * Math.min(0.9, maxChars / json.length)));
+  }
 }

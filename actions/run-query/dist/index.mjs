@@ -19635,6 +19635,9 @@ function setOutput(name, value) {
 function error(message, properties = {}) {
   issueCommand("error", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
+function warning(message, properties = {}) {
+  issueCommand("warning", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
 function info(message) {
   process.stdout.write(message + os4.EOL);
 }
@@ -19670,6 +19673,14 @@ function userAgent(version, env) {
 function cellText(value) {
   if (value === null || value === void 0) return "";
   return typeof value === "object" ? JSON.stringify(value) : String(value);
+}
+function resultJson(result, maxChars) {
+  let rows = result.rows;
+  for (; ; ) {
+    const json = JSON.stringify({ columns: result.columns, rows, rowCount: result.rowCount, truncated: result.truncated || rows.length < result.rows.length });
+    if (json.length <= maxChars || rows.length === 0) return { json, rowsShown: rows.length };
+    rows = rows.slice(0, Math.floor(rows.length * Math.min(0.9, maxChars / json.length)));
+  }
 }
 
 // src/errors.ts
@@ -21618,6 +21629,7 @@ function hasRows(state) {
 }
 
 // run-query/src/main.ts
+var RESULT_JSON_MAX_CHARS = 512 * 1024;
 async function run() {
   const sqlFile = input("sql-file");
   const annotation = sqlFile ? { file: sqlFile, startLine: 1 } : {};
@@ -21659,7 +21671,11 @@ async function run() {
     setOutput("client-request-id", outcome.clientRequestId);
     setOutput("risk-level", request.riskLevel ?? "");
     setOutput("rows-affected", request.rowsAffected === null ? "" : String(request.rowsAffected));
-    setOutput("result-json", request.result && hasRows(request) ? JSON.stringify({ columns: request.result.columns, rows: request.result.rows, rowCount: request.result.rowCount, truncated: request.result.truncated }) : "");
+    if (request.result && hasRows(request)) {
+      const { json, rowsShown } = resultJson(request.result, RESULT_JSON_MAX_CHARS);
+      if (rowsShown < request.result.rows.length) warning(`result-json holds the first ${rowsShown} of ${request.result.rows.length} rows (outputs are size-limited)`);
+      setOutput("result-json", json);
+    } else setOutput("result-json", "");
     summary.addHeading("AccessFlow run-query", 2).addTable([
       [
         { data: "request", header: true },

@@ -3,11 +3,14 @@
  */
 import * as core from '@actions/core';
 import { ciRequestId } from '../../src/ci.ts';
-import { cellText } from '../../src/format.ts';
+import { cellText, resultJson } from '../../src/format.ts';
 import { booleanInput, clientFromInputs, fail, finish, input, secondsInput, stopSignal } from '../../src/github.ts';
 import { interruptible } from '../../src/interrupt.ts';
 import { hasRows, PendingRequest, runQuery } from '../../src/run-query.ts';
 import { TRANSPORTS, type Transport } from '../../src/wait.ts';
+
+/** GitHub keeps at most 1 MiB of outputs per job: leave room for the other steps' outputs. */
+const RESULT_JSON_MAX_CHARS = 512 * 1024;
 
 export async function run(): Promise<void> {
   const sqlFile = input('sql-file');
@@ -50,7 +53,11 @@ export async function run(): Promise<void> {
     core.setOutput('client-request-id', outcome.clientRequestId);
     core.setOutput('risk-level', request.riskLevel ?? '');
     core.setOutput('rows-affected', request.rowsAffected === null ? '' : String(request.rowsAffected));
-    core.setOutput('result-json', request.result && hasRows(request) ? JSON.stringify({ columns: request.result.columns, rows: request.result.rows, rowCount: request.result.rowCount, truncated: request.result.truncated }) : '');
+    if (request.result && hasRows(request)) {
+      const { json, rowsShown } = resultJson(request.result, RESULT_JSON_MAX_CHARS);
+      if (rowsShown < request.result.rows.length) core.warning(`result-json holds the first ${rowsShown} of ${request.result.rows.length} rows (outputs are size-limited)`);
+      core.setOutput('result-json', json);
+    } else core.setOutput('result-json', '');
 
     core.summary.addHeading('AccessFlow run-query', 2).addTable([
       [
