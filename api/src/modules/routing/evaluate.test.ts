@@ -1,7 +1,7 @@
 /** The routing evaluator and condition validation, pure: every leaf, three-valued logic, clocks and zones. */
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../errors.ts';
-import { MAX_CONDITION_DEPTH, parseCondition, parseTimeZone, type Condition } from './condition.ts';
+import { MAX_CONDITION_DEPTH, parseCondition, parseTimeZone, unmatchedGlobs, type Condition } from './condition.ts';
 import { evaluate, localClock, route, type EvaluatedPolicy, type RoutingFacts, type Truth } from './evaluate.ts';
 
 const DS = '00000000-0000-4000-8000-000000000001';
@@ -294,6 +294,13 @@ describe('condition validation', () => {
     expect(refused({ type: 'has_where', expected: 'yes' })).toContain('expected');
     expect(refused({})).toContain('condition');
     expect(refused('{"type":"has_where","expected":true}')).toContain('condition');
+  });
+
+  it('names the globs of a tree that match none of the given tables (the unmatchedGlobs warning)', () => {
+    const tree = parseCondition({ type: 'and', children: [{ type: 'referenced_table', globs: ['payroll.*', 'payrol.*'] }, { type: 'not', child: { type: 'referenced_table', globs: ['payroll.*', 'Orders'] } }] });
+    expect(unmatchedGlobs(tree, [{ schema: 'payroll', name: 'salaries' }])).toEqual(['payrol.*', 'orders']);
+    expect(unmatchedGlobs(tree, [{ schema: 'payroll', name: 'x' }, { schema: 'payrol', name: 'y' }, { schema: 'public', name: 'orders' }])).toEqual([]);
+    expect(unmatchedGlobs(parseCondition({ type: 'has_where', expected: true }), [])).toEqual([]);
   });
 
   it('accepts IANA time zones in canonical spelling and refuses others', () => {
