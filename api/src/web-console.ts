@@ -59,10 +59,11 @@ export function consoleHandler(dir: string = CONSOLE_DIR): ConsoleHandler {
     // A page path (no extension): the app decides what to show, so every such path gets index.html.
     return (
       (await serve(resolve(root, 'index.html'), request, 'no-cache')) ??
-      new Response('The console is not built: run `npm run build -w @accessflow/web` (npm start does it for you).\n', {
-        status: 503,
-        headers: { 'content-type': 'text/plain; charset=utf-8' },
-      })
+      new Response(
+        'The console is not built yet. `npm start` builds it in the background (a few seconds): reload shortly, ' +
+          'or build it with `npm run build -w @accessflow/web`.\n',
+        { status: 503, headers: { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '5' } },
+      )
     );
   };
 }
