@@ -16,6 +16,7 @@ import { AuthService } from './modules/identity/auth.service.ts';
 import { UserService } from './modules/identity/user.service.ts';
 import { MaskingPolicyService } from './modules/masking/masking-policy.service.ts';
 import { OrganizationService } from './modules/orgs/organization.service.ts';
+import { RequestGroupService } from './modules/requestgroups/request-group.service.ts';
 import { QueryRequestService } from './modules/requests/query-request.service.ts';
 import { SqlAnalysisService } from './modules/requests/sql-analysis.service.ts';
 import { ReviewPlanService } from './modules/review/review-plan.service.ts';
@@ -47,6 +48,7 @@ export interface Services {
   classificationTags: ClassificationTagService;
   routingPolicies: RoutingPolicyService;
   accessRequests: AccessRequestService;
+  requestGroups: RequestGroupService;
   queryTemplates: QueryTemplateService;
 }
 
@@ -85,6 +87,7 @@ export function createServices(deps: { config: Config; log: Logger; store: Store
     classificationTags,
     routingPolicies,
     accessRequests: new AccessRequestService(store, audit),
+    requestGroups: new RequestGroupService({ store, audit, bus, requests: queryRequests }),
     queryTemplates: new QueryTemplateService({ store, audit, queryRequests }),
   };
 }

@@ -261,6 +261,10 @@ describe('authorization matrix (generated from the schema)', () => {
       `mutation($ds: ID!) { upsertQueryTemplate(input: { name: "by id", body: "select * from users where id = :id", visibility: TEAM, datasourceId: $ds }) {
         __typename ... on MutationUpsertQueryTemplateSuccess { data { id } } ... on Error { message } } }`,
       { ds: ids['Datasource'] });
+    ids['RequestGroup'] = await created('submitRequestGroup',
+      `mutation($ds: ID!) { submitRequestGroup(input: { name: "release", members: [{ datasourceId: $ds, query: "update users set name = 'y' where id = 2" }] }) {
+        __typename ... on MutationSubmitRequestGroupSuccess { data { id } } ... on Error { message } } }`,
+      { ds: ids['Datasource'] }, callers.ANALYST);
     ids['AccessRequest'] = await created('requestAccess',
       `mutation($ds: ID!) { requestAccess(input: { datasourceId: $ds, canRead: true, durationMinutes: 60, justification: "matrix" }) {
         __typename ... on MutationRequestAccessSuccess { data { id } } ... on Error { message } } }`,

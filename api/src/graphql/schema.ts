@@ -13,6 +13,7 @@ import { defineIdentitySchema } from '../modules/identity/identity.graphql.ts';
 import { defineMaskingPolicySchema } from '../modules/masking/masking-policy.graphql.ts';
 import { defineOrganizationSchema } from '../modules/orgs/organization.graphql.ts';
 import { defineQueryRequestSchema } from '../modules/requests/query-request.graphql.ts';
+import { defineRequestGroupSchema } from '../modules/requestgroups/request-group.graphql.ts';
 import { defineReviewPlanSchema } from '../modules/review/review-plan.graphql.ts';
 import { defineRoutingPolicySchema } from '../modules/routing/routing-policy.graphql.ts';
 import { defineQueryTemplateSchema } from '../modules/templates/query-template.graphql.ts';
@@ -41,6 +42,7 @@ export function getSchema(): GraphQLSchema {
   defineAccessRequestSchema();
   defineClassificationTagSchema();
   defineQueryRequestSchema();
+  defineRequestGroupSchema();
   defineQueryTemplateSchema();
   defineExplorerSchema();
   defineHealthSchema();

@@ -11,6 +11,7 @@ import { UserEntity } from '../modules/identity/user.entity.ts';
 import { MaskingPolicyEntity } from '../modules/masking/masking-policy.entity.ts';
 import { OrganizationEntity } from '../modules/orgs/organization.entity.ts';
 import { QueryRequestEntity, ReviewDecisionEntity } from '../modules/requests/query-request.entity.ts';
+import { RequestGroupEntity } from '../modules/requestgroups/request-group.entity.ts';
 import { ReviewPlanEntity } from '../modules/review/review-plan.entity.ts';
 import { RoutingPolicyEntity } from '../modules/routing/routing-policy.entity.ts';
 import { QueryTemplateEntity, QueryTemplateVersionEntity } from '../modules/templates/query-template.entity.ts';
@@ -28,6 +29,7 @@ export const ENTITIES = [
   DatasourceEntity,
   GrantEntity,
   MaskingPolicyEntity,
+  RequestGroupEntity,
   QueryRequestEntity,
   ReviewDecisionEntity,
   RowSecurityPolicyEntity,

@@ -77,6 +77,14 @@ it('audits every mutation', async () => {
       .then((d) => (ids['request'] = (d as { id: string }).id)),
     decideQueryRequest: () => call('mutation($id: ID!) { decideQueryRequest(input: { requestId: $id, decision: APPROVE }) { __typename ... on Error { message } } }', { id: ids['request'] }),
     executeQueryRequest: () => call('mutation($id: ID!) { executeQueryRequest(id: $id) { __typename ... on Error { message } } }', { id: ids['request'] }, { authorization: ids['analystAuth']! }),
+    submitRequestGroup: () => call(`mutation($ds: ID!) { submitRequestGroup(input: { name: "release", members: [{ datasourceId: $ds, query: "update t set v = 'h' where id = 1" }] }) { __typename ... on MutationSubmitRequestGroupSuccess { data { id } } ... on Error { message } } }`, { ds: ids['ds'] }, { authorization: ids['analystAuth']! })
+      .then((d) => (ids['requestGroup'] = (d as { id: string }).id)),
+    decideRequestGroup: () => call('mutation($id: ID!) { decideRequestGroup(input: { requestGroupId: $id, decision: APPROVE }) { __typename ... on Error { message } } }', { id: ids['requestGroup'] }),
+    executeRequestGroup: () => call('mutation($id: ID!) { executeRequestGroup(id: $id) { __typename ... on Error { message } } }', { id: ids['requestGroup'] }, { authorization: ids['analystAuth']! }),
+    cancelRequestGroup: async () => {
+      const d = await call(`mutation($ds: ID!) { submitRequestGroup(input: { name: "later", members: [{ datasourceId: $ds, query: "update t set v = 'i' where id = 1" }] }) { __typename ... on MutationSubmitRequestGroupSuccess { data { id } } } }`, { ds: ids['ds'] }, { authorization: ids['analystAuth']! });
+      return call('mutation($id: ID!) { cancelRequestGroup(id: $id) { __typename ... on Error { message } } }', { id: (d as { id: string }).id }, { authorization: ids['analystAuth']! });
+    },
     requestAccess: () => call('mutation($ds: ID!) { requestAccess(input: { datasourceId: $ds, canRead: true, durationMinutes: 60, justification: "ticket 9" }) { __typename ... on MutationRequestAccessSuccess { data { id } } ... on Error { message } } }', { ds: ids['ds'] }, { authorization: ids['analystAuth']! })
       .then((d) => (ids['access'] = (d as { id: string }).id)),
     decideAccessRequest: () => call('mutation($id: ID!) { decideAccessRequest(input: { requestId: $id, decision: APPROVE }) { __typename ... on Error { message } } }', { id: ids['access'] }),

@@ -3,6 +3,7 @@ import { createdAtColumn, idColumn, jsonListColumn, updatedAtColumn } from '../.
 import { TENANT_TABLE } from '../../store/tenancy.ts';
 import { DatasourceEntity } from '../datasources/datasource.entity.ts';
 import { UserEntity } from '../identity/user.entity.ts';
+import { RequestGroupEntity } from '../requestgroups/request-group.entity.ts';
 import { organizationIdColumn } from '../orgs/organization.entity.ts';
 import { RISK_LEVELS } from '../review/review-plan.entity.ts';
 import type { ReviewPlanSettings } from '../review/review-plan.service.ts';
@@ -65,6 +66,9 @@ export const QueryRequestEntity = defineEntity({
     /** While in review: when it times out (submission or revision + the plan's approval timeout). */
     reviewDeadline: p.datetime().nullable().index(),
     cicdOrigin: p.boolean().default(false),
+    /** A member of a request group: reviewed, approved and run with it, in `groupPosition` order. */
+    groupId: p.manyToOne(RequestGroupEntity).mapToPk().fieldName('group_id').nullable().index().deleteRule('cascade'),
+    groupPosition: p.integer().nullable(),
     /** Run at once by break-glass (FEATURES C11), skipping review; its retro-review is tracked below. */
     breakGlass: p.boolean().default(false),
     retroReviewStatus: p.enum(RETRO_REVIEW_STATUSES).nullable(),

@@ -247,38 +247,7 @@ export class QueryRequestService {
         const existing = await em.findOne(QueryRequestEntity, { submittedById: actor.userId, clientRequestId: input.clientRequestId });
         if (existing) return { request: existing, claim: null };
       }
-      const datasource = await em.findOne(DatasourceEntity, { id: input.datasourceId });
-      if (!datasource) throw new NotFoundError('Datasource', input.datasourceId);
-      if (!datasource.active) throw new ConflictError(`datasource "${datasource.name}" is inactive`);
-      const org = await em.findOneOrFail(OrganizationEntity, { id: actor.orgId });
-      if (org.maxQueriesPerDay > 0) {
-        const since = new Date(Date.now() - 86_400_000);
-        assertWithinQuota('maxQueriesPerDay', org.maxQueriesPerDay, await em.count(QueryRequestEntity, { createdAt: { $gte: since } }));
-      }
-      const assessed = await this.assess(em, actor, origin, datasource, input.query);
-      const { classification, access, groupIds, predicates } = assessed;
-      const request = em.create(QueryRequestEntity, {
-        organizationId: actor.orgId,
-        datasourceId: datasource.id,
-        submittedById: actor.userId,
-        clientRequestId: input.clientRequestId ?? null,
-        justification: input.justification ?? null,
-        scheduledFor: input.scheduledFor ?? null,
-        cicdOrigin: origin.ci,
-        ...assessedFields(input.query, assessed),
-      });
-      // A concurrent submission with the same clientRequestId: the other one stands.
-      await flushOrConflict(em, `a request with clientRequestId ${input.clientRequestId} already exists`);
-      const by = auditOriginOf(actor, origin);
-      await this.audit.append(em, actor.orgId, by, {
-        action: 'QUERY_SUBMITTED',
-        targetType: 'QueryRequest',
-        targetId: request.id,
-        metadata: { datasourceId: datasource.id, queryType: classification.type, readOnly: classification.readOnly, tables: request.tables, sqlHash: request.sqlHash, status: 'PENDING_AI', cicdOrigin: origin.ci },
-      });
-      await this.recordAssessment(em, actor.orgId, by, request.id, assessed);
-      const runNow = input.execute === true && request.status === 'APPROVED' && !request.scheduledFor;
-      return { request, claim: runNow ? await this.claim(em, actor, by, { request, datasource, classification, access, groupIds, predicates }) : null };
+      return this.createInTransaction(em, actor, origin, input, null);
     }).catch(async (error: unknown) => {
       if (error instanceof ConflictError && input.clientRequestId) {
         const existing = await this.findByClientId(actor, input.clientRequestId);
@@ -289,6 +258,54 @@ export class QueryRequestService {
     // A claimed request was announced (EXECUTING) by the claim itself.
     if (!outcome.claim) this.publish(outcome.request);
     return outcome.claim ? this.run(actor.orgId, auditOriginOf(actor, origin), outcome.claim) : outcome.request;
+  }
+
+  /**
+   * One submission inside the caller's transaction: checks, assessment, the row and its audit trail, and (for an
+   * approved read with `execute`) the claim to run it. Request groups create their members with it, in one
+   * transaction for the whole group.
+   */
+  async createInTransaction(
+    em: EntityManager,
+    actor: Actor,
+    origin: Origin,
+    input: SubmitQueryInput,
+    membership: { groupId: string; position: number } | null,
+  ): Promise<{ request: QueryRequest; claim: Claim | null }> {
+    const datasource = await em.findOne(DatasourceEntity, { id: input.datasourceId });
+    if (!datasource) throw new NotFoundError('Datasource', input.datasourceId);
+    if (!datasource.active) throw new ConflictError(`datasource "${datasource.name}" is inactive`);
+    const org = await em.findOneOrFail(OrganizationEntity, { id: actor.orgId });
+    if (org.maxQueriesPerDay > 0) {
+      const since = new Date(Date.now() - 86_400_000);
+      assertWithinQuota('maxQueriesPerDay', org.maxQueriesPerDay, await em.count(QueryRequestEntity, { createdAt: { $gte: since } }));
+    }
+    const assessed = await this.assess(em, actor, origin, datasource, input.query);
+    const { classification, access, groupIds, predicates } = assessed;
+    const request = em.create(QueryRequestEntity, {
+      organizationId: actor.orgId,
+      datasourceId: datasource.id,
+      submittedById: actor.userId,
+      clientRequestId: input.clientRequestId ?? null,
+      justification: input.justification ?? null,
+      scheduledFor: input.scheduledFor ?? null,
+      cicdOrigin: origin.ci,
+      groupId: membership?.groupId ?? null,
+      groupPosition: membership?.position ?? null,
+      ...assessedFields(input.query, assessed),
+    });
+    // A concurrent submission with the same clientRequestId: the other one stands.
+    await flushOrConflict(em, `a request with clientRequestId ${input.clientRequestId} already exists`);
+    const by = auditOriginOf(actor, origin);
+    await this.audit.append(em, actor.orgId, by, {
+      action: 'QUERY_SUBMITTED',
+      targetType: 'QueryRequest',
+      targetId: request.id,
+      metadata: { datasourceId: datasource.id, queryType: classification.type, readOnly: classification.readOnly, tables: request.tables, sqlHash: request.sqlHash, status: 'PENDING_AI', cicdOrigin: origin.ci },
+    });
+    await this.recordAssessment(em, actor.orgId, by, request.id, assessed);
+    const runNow = input.execute === true && request.status === 'APPROVED' && !request.scheduledFor;
+    return { request, claim: runNow ? await this.claim(em, actor, by, { request, datasource, classification, access, groupIds, predicates }) : null };
   }
 
   /**
@@ -457,6 +474,7 @@ export class QueryRequestService {
   async revise(actor: Actor, origin: Origin, input: ReviseInput): Promise<QueryRequest> {
     const request = await this.store.tenant(actor.orgId, async (em) => {
       const request = await this.lock(em, actor, input.requestId);
+      assertGroupPath(request, false);
       if (request.submittedById !== actor.userId) throw new ForbiddenError('only the submitter may revise a request');
       if (request.status !== 'CHANGES_REQUESTED') throw new ConflictError(`the request is ${request.status}; only a request with changes requested can be revised`);
       const datasource = await em.findOne(DatasourceEntity, { id: request.datasourceId });
@@ -479,12 +497,13 @@ export class QueryRequestService {
     return request;
   }
 
-  async decide(actor: Actor, origin: Origin, input: DecideInput): Promise<QueryRequest> {
+  async decide(actor: Actor, origin: Origin, input: DecideInput, asGroupMember = false): Promise<QueryRequest> {
     if (input.decision !== 'APPROVE' && !input.comment?.trim()) {
       throw new ValidationError('comment: required to reject or request changes', [{ path: 'comment', message: 'required to reject or request changes' }]);
     }
     const request = await this.store.tenant(actor.orgId, async (em) => {
       const request = await this.lock(em, actor, input.requestId);
+      assertGroupPath(request, asGroupMember);
       if (request.submittedById === actor.userId) throw new ForbiddenError('nobody approves their own request');
       if (request.status !== 'PENDING_REVIEW') throw new ConflictError(`the request is ${request.status}, not waiting for review`);
       const approvers = stageApprovers(request);
@@ -604,9 +623,10 @@ export class QueryRequestService {
     return preview;
   }
 
-  async cancel(actor: Actor, origin: Origin, id: string): Promise<QueryRequest> {
+  async cancel(actor: Actor, origin: Origin, id: string, asGroupMember = false): Promise<QueryRequest> {
     const request = await this.store.tenant(actor.orgId, async (em) => {
       const request = await this.lock(em, actor, id);
+      assertGroupPath(request, asGroupMember);
       if (request.submittedById !== actor.userId) throw new ForbiddenError('only the submitter may cancel a request');
       if (!OPEN.includes(request.status)) throw new ConflictError(`the request is ${request.status} and can no longer be cancelled`);
       request.status = 'CANCELLED';
@@ -618,10 +638,11 @@ export class QueryRequestService {
   }
 
   /** Runs an approved request with AccessFlow's credentials; the submitter only. */
-  async execute(actor: Actor, origin: Origin, id: string): Promise<QueryRequest> {
+  async execute(actor: Actor, origin: Origin, id: string, asGroupMember = false): Promise<QueryRequest> {
     const by = auditOriginOf(actor, origin);
     const claim = await this.store.tenant(actor.orgId, async (em) => {
       const request = await this.lock(em, actor, id);
+      assertGroupPath(request, asGroupMember);
       if (request.submittedById !== actor.userId) throw new ForbiddenError('only the submitter may execute a request');
       if (request.status !== 'APPROVED') throw new ConflictError(`the request is ${request.status}, not APPROVED`);
       if (request.scheduledFor && request.scheduledFor > new Date()) throw new ConflictError(`the request is scheduled for ${request.scheduledFor.toISOString()}`);
@@ -893,7 +914,13 @@ function routeByPlan(
   return { status: 'PENDING_REVIEW', reason: `${c.type} needs review` };
 }
 
-function stageApprovers(request: QueryRequest): Approver[] {
+/** A member of a request group is decided, run and cancelled with its group, never on its own. */
+function assertGroupPath(request: QueryRequest, asGroupMember: boolean): void {
+  if (request.groupId && !asGroupMember) throw new ConflictError('this request is part of a request group: decide, run or cancel the group');
+}
+
+/** The approvers of the request's current stage. */
+export function stageApprovers(request: QueryRequest): Approver[] {
   return request.plan.approvers.filter((a) => a.stage === request.currentStage);
 }
 
