@@ -74,6 +74,7 @@ const ID_REFERENCES: Record<string, string> = {
   groupId: 'UserGroup',
   reviewPlanId: 'ReviewPlan',
   templateId: 'QueryTemplate',
+  requestGroupId: 'RequestGroup',
 };
 
 /**
