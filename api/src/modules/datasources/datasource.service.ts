@@ -81,7 +81,7 @@ export class DatasourceService extends AuditedService {
   }
 
   async get(actor: Actor, id: string): Promise<Datasource | null> {
-    return this.store.tenant(actor.orgId, async (em) => em.findOne(DatasourceEntity, { id, ...(await this.visibleTo(em, actor)) }));
+    return this.store.tenant(actor.orgId, async (em) => em.findOne(DatasourceEntity, { $and: [{ id }, await this.visibleTo(em, actor)] }));
   }
 
   async getByName(actor: Actor, name: string): Promise<Datasource | null> {
@@ -99,7 +99,10 @@ export class DatasourceService extends AuditedService {
     return this.store.tenant(orgId, (em) => em.findOne(DatasourceEntity, { id }));
   }
 
-  /** Admins and datasource managers see every datasource; everyone else those they hold a live grant on. */
+  /**
+   * Admins and datasource managers see every datasource; everyone else those they hold a live grant on. Combine
+   * it with `$and`: spread into a filter that names an id, its own `id` would replace the one asked for.
+   */
   private async visibleTo(em: EntityManager, actor: Actor): Promise<{ id?: { $in: string[] } }> {
     if (actor.role === 'ADMIN' || roleHas(actor.role, 'DATASOURCES_MANAGE')) return {};
     const groupIds = await groupIdsOf(em, actor.userId);
