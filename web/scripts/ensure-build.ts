@@ -10,6 +10,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { join, relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -103,7 +104,10 @@ if (import.meta.main) {
   if (process.argv.includes('--background')) {
     // The server need not wait: when a build is due, a detached child does it and this returns at once.
     if (!upToDate(sourceHash())) {
-      spawn(process.execPath, [fileURLToPath(import.meta.url)], { detached: true, stdio: ['ignore', 'ignore', 'inherit'] }).unref();
+      const child = spawn(process.execPath, [fileURLToPath(import.meta.url)], { detached: true, stdio: ['ignore', 'ignore', 'inherit'] });
+      child.unref();
+      // Below the server's priority, so the API's own start is not slowed by the build.
+      if (child.pid) setPriority(child.pid, 10);
     }
   } else {
     await ensureBuilt();
