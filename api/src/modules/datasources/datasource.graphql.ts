@@ -79,12 +79,15 @@ export function defineDatasourceSchema(): void {
   });
 
   builder.queryFields((t) => ({
-    datasource: t.field({
+    // Loadable: the aliases of one request (Terraform's batched refresh) are read in one store transaction.
+    datasource: t.loadable({
       type: DatasourceRef,
       nullable: true,
       ...requires('QUERY_SUBMIT_SELECT'),
       args: { id: t.arg.id({ required: true, validate: z.uuid() }) },
-      resolve: (_root, args, ctx) => ctx.services.datasources.get(actorOf(ctx), String(args.id)),
+      load: (ids: string[], ctx) => ctx.services.datasources.getMany(actorOf(ctx), ids),
+      sort: (found) => found.id,
+      resolve: (_root, args) => String(args.id),
     }),
     datasourceByName: t.field({
       type: DatasourceRef,

@@ -80,6 +80,11 @@ export class DatasourceService extends AuditedService {
     this.encryptionKey = encryptionKey;
   }
 
+  /** Several by id in one transaction (missing or invisible ones are left out). */
+  async getMany(actor: Actor, ids: readonly string[]): Promise<Datasource[]> {
+    return this.store.tenant(actor.orgId, async (em) => em.find(DatasourceEntity, { $and: [{ id: { $in: [...ids] } }, await this.visibleTo(em, actor)] }));
+  }
+
   async get(actor: Actor, id: string): Promise<Datasource | null> {
     return this.store.tenant(actor.orgId, async (em) => em.findOne(DatasourceEntity, { $and: [{ id }, await this.visibleTo(em, actor)] }));
   }

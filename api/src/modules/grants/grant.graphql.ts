@@ -47,12 +47,15 @@ export function defineGrantSchema(): void {
   });
 
   builder.queryFields((t) => ({
-    grant: t.field({
+    // Loadable: the aliases of one request (Terraform's batched refresh) are read in one store transaction.
+    grant: t.loadable({
       type: GrantRef,
       nullable: true,
       ...requires('POLICIES_MANAGE'),
       args: { id: t.arg.id({ required: true, validate: z.uuid() }) },
-      resolve: (_root, args, ctx) => ctx.services.grants.get(actorOf(ctx), String(args.id)),
+      load: (ids: string[], ctx) => ctx.services.grants.getMany(actorOf(ctx), ids),
+      sort: (found) => found.id,
+      resolve: (_root, args) => String(args.id),
     }),
     grants: t.connection({
       type: GrantRef,

@@ -27,6 +27,11 @@ export interface UpsertGrantInput {
 }
 
 export class GrantService extends AuditedService {
+  /** Several by id in one transaction (missing ones are left out). */
+  async getMany(actor: Actor, ids: readonly string[]): Promise<Grant[]> {
+    return this.store.tenant(actor.orgId, (em) => em.find(GrantEntity, { id: { $in: [...ids] } }));
+  }
+
   async get(actor: Actor, id: string): Promise<Grant | null> {
     return this.store.tenant(actor.orgId, (em) => em.findOne(GrantEntity, { id }));
   }

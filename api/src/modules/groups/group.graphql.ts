@@ -32,12 +32,15 @@ export function defineGroupSchema(): void {
   });
 
   builder.queryFields((t) => ({
-    userGroup: t.field({
+    // Loadable: the aliases of one request (Terraform's batched refresh) are read in one store transaction.
+    userGroup: t.loadable({
       type: UserGroupRef,
       nullable: true,
       ...requires('USERS_MANAGE'),
       args: { id: t.arg.id({ required: true, validate: z.uuid() }) },
-      resolve: (_root, args, ctx) => ctx.services.groups.get(actorOf(ctx), String(args.id)),
+      load: (ids: string[], ctx) => ctx.services.groups.getMany(actorOf(ctx), ids),
+      sort: (found) => found.id,
+      resolve: (_root, args) => String(args.id),
     }),
     userGroupByName: t.field({
       type: UserGroupRef,

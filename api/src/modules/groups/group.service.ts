@@ -15,6 +15,11 @@ export interface UpsertUserGroupInput {
 }
 
 export class GroupService extends AuditedService {
+  /** Several by id in one transaction (missing ones are left out). */
+  async getMany(actor: Actor, ids: readonly string[]): Promise<UserGroup[]> {
+    return this.store.tenant(actor.orgId, (em) => em.find(UserGroupEntity, { id: { $in: [...ids] } }));
+  }
+
   async get(actor: Actor, id: string): Promise<UserGroup | null> {
     return this.store.tenant(actor.orgId, (em) => em.findOne(UserGroupEntity, { id }));
   }

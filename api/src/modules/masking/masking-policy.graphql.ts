@@ -46,12 +46,15 @@ export function defineMaskingPolicySchema(): void {
   });
 
   builder.queryFields((t) => ({
-    maskingPolicy: t.field({
+    // Loadable: the aliases of one request (Terraform's batched refresh) are read in one store transaction.
+    maskingPolicy: t.loadable({
       type: MaskingPolicyRef,
       nullable: true,
       ...requires('POLICIES_MANAGE'),
       args: { id: t.arg.id({ required: true, validate: z.uuid() }) },
-      resolve: (_root, args, ctx) => ctx.services.maskingPolicies.get(actorOf(ctx), String(args.id)),
+      load: (ids: string[], ctx) => ctx.services.maskingPolicies.getMany(actorOf(ctx), ids),
+      sort: (found) => found.id,
+      resolve: (_root, args) => String(args.id),
     }),
     maskingPolicies: t.connection({
       type: MaskingPolicyRef,

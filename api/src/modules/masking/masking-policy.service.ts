@@ -31,6 +31,11 @@ export interface Viewer {
 const COLUMN_REF = /^[^.\s]+(\.[^.\s]+){0,2}$/;
 
 export class MaskingPolicyService extends AuditedService {
+  /** Several by id in one transaction (missing ones are left out). */
+  async getMany(actor: Actor, ids: readonly string[]): Promise<MaskingPolicy[]> {
+    return this.store.tenant(actor.orgId, (em) => em.find(MaskingPolicyEntity, { id: { $in: [...ids] } }));
+  }
+
   async get(actor: Actor, id: string): Promise<MaskingPolicy | null> {
     return this.store.tenant(actor.orgId, (em) => em.findOne(MaskingPolicyEntity, { id }));
   }

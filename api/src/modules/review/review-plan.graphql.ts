@@ -78,12 +78,15 @@ export function defineReviewPlanSchema(): void {
   });
 
   builder.queryFields((t) => ({
-    reviewPlan: t.field({
+    // Loadable: the aliases of one request (Terraform's batched refresh) are read in one store transaction.
+    reviewPlan: t.loadable({
       type: ReviewPlanRef,
       nullable: true,
       ...requires('AUTHENTICATED'),
       args: { id: t.arg.id({ required: true, validate: z.uuid() }) },
-      resolve: (_root, args, ctx) => ctx.services.reviewPlans.get(actorOf(ctx), String(args.id)),
+      load: (ids: string[], ctx) => ctx.services.reviewPlans.getMany(actorOf(ctx), ids),
+      sort: (found) => found.id,
+      resolve: (_root, args) => String(args.id),
     }),
     reviewPlanByName: t.field({
       type: ReviewPlanRef,

@@ -68,6 +68,11 @@ export const REVIEW_PLAN_TEMPLATES: Record<'STRICT' | 'STANDARD' | 'LENIENT' | '
 };
 
 export class ReviewPlanService extends AuditedService {
+  /** Several by id in one transaction (missing ones are left out). */
+  async getMany(actor: Actor, ids: readonly string[]): Promise<ReviewPlan[]> {
+    return this.store.tenant(actor.orgId, (em) => em.find(ReviewPlanEntity, { id: { $in: [...ids] } }));
+  }
+
   async get(actor: Actor, id: string): Promise<ReviewPlan | null> {
     return this.store.tenant(actor.orgId, (em) => em.findOne(ReviewPlanEntity, { id }));
   }

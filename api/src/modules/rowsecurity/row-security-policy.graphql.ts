@@ -47,12 +47,15 @@ export function defineRowSecurityPolicySchema(): void {
   });
 
   builder.queryFields((t) => ({
-    rowSecurityPolicy: t.field({
+    // Loadable: the aliases of one request (Terraform's batched refresh) are read in one store transaction.
+    rowSecurityPolicy: t.loadable({
       type: RowSecurityPolicyRef,
       nullable: true,
       ...requires('POLICIES_MANAGE'),
       args: { id: t.arg.id({ required: true, validate: z.uuid() }) },
-      resolve: (_root, args, ctx) => ctx.services.rowSecurity.get(actorOf(ctx), String(args.id)),
+      load: (ids: string[], ctx) => ctx.services.rowSecurity.getMany(actorOf(ctx), ids),
+      sort: (found) => found.id,
+      resolve: (_root, args) => String(args.id),
     }),
     rowSecurityPolicies: t.connection({
       type: RowSecurityPolicyRef,

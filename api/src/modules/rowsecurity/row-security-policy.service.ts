@@ -31,6 +31,11 @@ const TABLE_NAME = /^[^.\s]+(\.[^.\s]+)?$/;
 const VARIABLE = /^user\.[A-Za-z_][A-Za-z0-9_]*$/;
 
 export class RowSecurityPolicyService extends AuditedService {
+  /** Several by id in one transaction (missing ones are left out). */
+  async getMany(actor: Actor, ids: readonly string[]): Promise<RowSecurityPolicy[]> {
+    return this.store.tenant(actor.orgId, (em) => em.find(RowSecurityPolicyEntity, { id: { $in: [...ids] } }));
+  }
+
   async get(actor: Actor, id: string): Promise<RowSecurityPolicy | null> {
     return this.store.tenant(actor.orgId, (em) => em.findOne(RowSecurityPolicyEntity, { id }));
   }
