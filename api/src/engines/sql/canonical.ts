@@ -4,23 +4,15 @@
  * redundant parentheses disappear; literals stay). MySQL/MariaDB: the text without comments, whitespace collapsed
  * outside strings and quoted names (identifier case is kept, since table names may be case-sensitive there).
  */
-import { loadModule, parseSync } from 'libpg-query';
+import { parseSync } from 'libpg-query';
+import { loadPgParser } from './pg-parser.ts';
 import { deparseSync } from 'pgsql-deparser';
 import { lexMysql } from './mysql-lexer.ts';
 import { isObj, list } from './pg-ast.ts';
 
-let ready: Promise<void> | undefined;
-function load(): Promise<void> {
-  ready ??= loadModule().catch((error: unknown) => {
-    ready = undefined;
-    throw error;
-  });
-  return ready;
-}
-
 export async function canonicalSql(dbType: 'POSTGRESQL' | 'MYSQL' | 'MARIADB', sql: string): Promise<string> {
   if (dbType === 'POSTGRESQL') {
-    await load();
+    await loadPgParser();
     const statements = list((parseSync(sql) as Record<string, unknown>).stmts).map((entry) => (isObj(entry) ? entry.stmt : undefined));
     return statements.map((stmt) => deparseSync(stmt as Parameters<typeof deparseSync>[0], { pretty: false })).join('; ');
   }

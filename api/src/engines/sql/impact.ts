@@ -6,7 +6,8 @@
  * out read-only, so a mistake here can make a count wrong but never make it write.
  */
 import sqlParser from 'node-sql-parser';
-import { loadModule, parseSync } from 'libpg-query';
+import { parseSync } from 'libpg-query';
+import { loadPgParser } from './pg-parser.ts';
 import { deparseSync } from 'pgsql-deparser';
 import { SqlRejected, type Classification } from './classification.ts';
 import { classifyMysql, type Dialect } from './mysql.ts';
@@ -21,15 +22,6 @@ export type ImpactQuery =
 
 const notAvailable = (why: string) => new SqlRejected('UNSUPPORTED_STATEMENT', `no impact preview for this statement: ${why}`);
 
-let ready: Promise<void> | undefined;
-function load(): Promise<void> {
-  ready ??= loadModule().catch((error: unknown) => {
-    ready = undefined;
-    throw error;
-  });
-  return ready;
-}
-
 const countStar = () => ({ ResTarget: { val: { FuncCall: { funcname: [{ String: { sval: 'count' } }], agg_star: true, funcformat: 'COERCE_EXPLICIT_CALL' } } } });
 const select = (fields: Obj) => ({ SelectStmt: { limitOption: 'LIMIT_OPTION_DEFAULT', op: 'SETOP_NONE', ...fields } });
 const exists = (fromClause: unknown[], whereClause: unknown) => ({
@@ -38,7 +30,7 @@ const exists = (fromClause: unknown[], whereClause: unknown) => ({
 
 /** The count query for one PostgreSQL write statement. */
 async function postgresImpact(text: string): Promise<ImpactQuery> {
-  await load();
+  await loadPgParser();
   const [entry] = list((parseSync(text) as Obj).stmts);
   const node = unwrap(isObj(entry) ? entry.stmt : undefined);
   if (!node) throw notAvailable('it does not parse as one statement');

@@ -4,7 +4,8 @@
  * generically: a small recursive visitor collects RangeVars (tables), FuncCalls, operators, CTE scopes, locking
  * clauses and data-modifying statements wherever they are nested.
  */
-import { loadModule, parseSync, scanSync } from 'libpg-query';
+import { parseSync, scanSync } from 'libpg-query';
+import { loadPgParser } from './pg-parser.ts';
 import {
   abbreviate,
   checkBatch,
@@ -20,7 +21,6 @@ import {
 } from './classification.ts';
 import { isDeniedFunction, PG_SAFE_FUNCTIONS, PG_SAFE_OPERATORS } from './functions.ts';
 import { isObj, list, str, unwrap, type Obj } from './pg-ast.ts';
-
 
 /** A list of `{ String: { sval } }` nodes (a qualified name) → its strings. */
 function names(value: unknown): string[] {
@@ -41,17 +41,6 @@ function qualified(parts: string[]): TableRef | null {
   const name = parts.at(-1);
   if (name === undefined) return null;
   return { schema: parts.length > 1 ? (parts.at(-2) ?? null) : null, name };
-}
-
-let ready: Promise<void> | undefined;
-
-/** Loads the WASM parser once (a failed load is retried on the next call). */
-function load(): Promise<void> {
-  ready ??= loadModule().catch((error: unknown) => {
-    ready = undefined;
-    throw error;
-  });
-  return ready;
 }
 
 /** Schema-object DDL accepted as type DDL. Anything that is neither this nor DML is UNSUPPORTED_STATEMENT. */
@@ -503,7 +492,7 @@ function transactionKind(stmt: unknown): { kind: string; chain: boolean } | null
  * (classifying it then reports the parser's message).
  */
 export async function splitPostgres(sql: string): Promise<ScriptStatement[]> {
-  await load();
+  await loadPgParser();
   let parsed: unknown;
   try {
     parsed = parseSync(sql);
@@ -551,7 +540,7 @@ function leadingCommentLength(text: string): number {
 export async function classifyPostgres(sql: string): Promise<Classification> {
   if (!/\S/.test(sql)) throw new SqlRejected('EMPTY', 'the query is empty');
   if (sql.includes('\u0000')) throw new SqlRejected('PARSE_ERROR', 'the query contains a NUL character');
-  await load();
+  await loadPgParser();
   let parsed: unknown;
   try {
     parsed = parseSync(sql);

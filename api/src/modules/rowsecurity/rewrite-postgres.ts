@@ -8,7 +8,8 @@
  *    wrapper whose WHERE carries all of that table's predicates with the right parameter values, or the filtered
  *    UPDATE/DELETE target, or a plain INSERT target.
  */
-import { loadModule, parseSync } from 'libpg-query';
+import { parseSync } from 'libpg-query';
+import { loadPgParser } from '../../engines/sql/pg-parser.ts';
 import { deparseSync } from 'pgsql-deparser';
 import type { BoundStatement } from '../../engines/engine.ts';
 import {
@@ -29,18 +30,6 @@ import { isObj, list, str, unwrap, type Obj } from '../../engines/sql/pg-ast.ts'
  * table that differs in case), never let a policied table through unfiltered.
  */
 const CASE_INSENSITIVE_NAMES = true;
-
-
-let ready: Promise<void> | undefined;
-
-/** Loads the WASM parser once (a failed load is retried on the next call). */
-function load(): Promise<void> {
-  ready ??= loadModule().catch((error: unknown) => {
-    ready = undefined;
-    throw error;
-  });
-  return ready;
-}
 
 function parseStatements(sql: string): unknown[] {
   let parsed: unknown;
@@ -535,7 +524,7 @@ export async function verifyPostgres(
   predicates: RowPredicate[],
   defaultSchema: string,
 ): Promise<void> {
-  await load();
+  await loadPgParser();
   const index = new PredicateIndex(predicates, defaultSchema, CASE_INSENSITIVE_NAMES);
   for (const stmt of parseStatements(sql)) audit(stmt, index, params);
 }
@@ -598,7 +587,7 @@ export async function rewritePostgres(
   predicates: RowPredicate[],
   defaultSchema: string,
 ): Promise<RewriteResult> {
-  await load();
+  await loadPgParser();
   const index = new PredicateIndex(predicates, defaultSchema, CASE_INSENSITIVE_NAMES);
   const applied = new AppliedPolicies();
   const result = statements.map((sql) => rewriteOne(sql, index, applied));

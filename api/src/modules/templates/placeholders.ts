@@ -5,7 +5,8 @@
  * a keyword or a second statement. A placeholder in an identifier position (`from :table`) therefore makes
  * the statement unparseable, and it is refused rather than run.
  */
-import { loadModule, scanSync } from 'libpg-query';
+import { scanSync } from 'libpg-query';
+import { loadPgParser } from '../../engines/sql/pg-parser.ts';
 import type { DbType } from '../../engines/engine.ts';
 import { lexMysql } from '../../engines/sql/mysql-lexer.ts';
 import { ValidationError } from '../../errors.ts';
@@ -33,7 +34,7 @@ export async function findPlaceholders(dbType: DbType, sql: string): Promise<Pla
 }
 
 async function findPostgres(sql: string): Promise<Placeholder[]> {
-  await loadModule();
+  await loadPgParser();
   let tokens: { text: string; start: number; end: number }[];
   try {
     tokens = scanSync(sql).tokens;
