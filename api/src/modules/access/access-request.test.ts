@@ -5,7 +5,7 @@
 import { inject, afterAll, beforeAll, expect, it } from 'vitest';
 import { createPostgresDatabase } from '../../../test/servers.ts';
 import { createOrg, createTestApp, createUserWithKey, ok, rowCounts, setupFirstOrg, superuserQuery, type Caller, type Org, type TestApp } from '../../../test/harness.ts';
-import { workflow } from '../requests/requests.fixture.ts';
+import { postgresDatasource, workflow } from '../requests/requests.fixture.ts';
 
 interface Access {
   id: string;
@@ -21,7 +21,7 @@ let targetUrl: string;
 let analyst: Caller & { id: string };
 let reviewer: Caller & { id: string };
 let finance: Caller & { id: string };
-let { submit, mutate } = {} as ReturnType<typeof workflow>;
+let { submit, mutate, createDatasource } = {} as ReturnType<typeof workflow>;
 
 const FIELDS = 'id status currentStage expiresAt';
 const requestAccess = (input: Record<string, unknown>, caller: Caller = analyst) =>
@@ -42,15 +42,11 @@ const read = (caller: Caller = analyst) => submit('select id, email from custome
 
 beforeAll(async () => {
   t = await createTestApp();
-  ({ submit, mutate } = workflow(t, () => datasourceId));
+  ({ submit, mutate, createDatasource } = workflow(t, () => datasourceId));
   org = await setupFirstOrg(t);
   targetUrl = await createPostgresDatabase(inject('postgresUrl'));
   await superuserQuery(targetUrl, "create table customers (id int primary key, email text); insert into customers values (1, 'ann@example.com')");
-  const url = new URL(targetUrl);
-  datasourceId = (await mutate<{ id: string }>('upsertDatasource',
-    `mutation($input: UpsertDatasourceInput!) { upsertDatasource(input: $input) { __typename ... on MutationUpsertDatasourceSuccess { data { id } } } }`,
-    { input: { name: 'crm', dbType: 'POSTGRESQL', host: url.hostname, port: Number(url.port), databaseName: url.pathname.slice(1), username: 'postgres', password: 'unused-with-trust' } },
-    org.admin)).data!.id;
+  datasourceId = await createDatasource(postgresDatasource(targetUrl, { name: 'crm' }), org.admin);
   analyst = await createUserWithKey(t, org.admin, 'ANALYST', 'analyst@acme.test');
   reviewer = await createUserWithKey(t, org.admin, 'REVIEWER', 'reviewer@acme.test');
   finance = await createUserWithKey(t, org.admin, 'REVIEWER', 'finance@acme.test');
@@ -96,11 +92,7 @@ it('reviews stage by stage as the plan says, with admins as the backstop and nob
   const plan = await mutate<{ id: string }>('upsertReviewPlan',
     `mutation($input: UpsertReviewPlanInput!) { upsertReviewPlan(input: $input) { __typename ... on MutationUpsertReviewPlanSuccess { data { id } } ... on Error { message } } }`,
     { input: { name: 'two stages', approvers: [{ stage: 1, userId: reviewer.id }, { stage: 2, userId: finance.id }] } }, org.admin);
-  const url = new URL(targetUrl);
-  const staged = (await mutate<{ id: string }>('upsertDatasource',
-    `mutation($input: UpsertDatasourceInput!) { upsertDatasource(input: $input) { __typename ... on MutationUpsertDatasourceSuccess { data { id } } ... on Error { message } } }`,
-    { input: { name: 'crm-staged', dbType: 'POSTGRESQL', host: url.hostname, port: Number(url.port), databaseName: url.pathname.slice(1), username: 'postgres', password: 'unused-with-trust', reviewPlanId: plan.data!.id } },
-    org.admin)).data!.id;
+  const staged = await createDatasource(postgresDatasource(targetUrl, { name: 'crm-staged', reviewPlanId: plan.data!.id }), org.admin);
   const requested = (await requestAccess({ datasourceId: staged, canWrite: true })).data!;
   expect(await decideAccess(requested.id, 'APPROVE', finance)).toMatchObject({ __typename: 'Forbidden' });
   expect((await decideAccess(requested.id, 'APPROVE', reviewer)).data).toMatchObject({ status: 'PENDING', currentStage: 2 });

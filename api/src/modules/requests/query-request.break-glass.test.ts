@@ -6,7 +6,7 @@
 import { inject, afterAll, beforeAll, expect, it } from 'vitest';
 import { createPostgresDatabase } from '../../../test/servers.ts';
 import { createTestApp, createUserWithKey, ok, rowCounts, setupFirstOrg, superuserQuery, type Caller, type Org, type TestApp } from '../../../test/harness.ts';
-import { REQUEST_FIELDS, workflow, type Request } from './requests.fixture.ts';
+import { REQUEST_FIELDS, postgresDatasource, workflow, type Request } from './requests.fixture.ts';
 
 let t: TestApp;
 let org: Org;
@@ -16,7 +16,7 @@ let oncall: Caller & { id: string };
 let analyst: Caller & { id: string };
 let secondAdmin: Caller & { id: string };
 let auditor: Caller & { id: string };
-let { mutate } = {} as ReturnType<typeof workflow>;
+let { mutate, createDatasource } = {} as ReturnType<typeof workflow>;
 
 const breakGlass = (query: string, caller: Caller, justification: string | null = 'INC-2114: checkout is down, fixing stuck orders') =>
   mutate<Request & { breakGlass: boolean; retroReviewStatus: string | null }>(
@@ -42,18 +42,14 @@ async function grant(userId: string, canBreakGlass: boolean) {
 
 beforeAll(async () => {
   t = await createTestApp();
-  ({ mutate } = workflow(t, () => datasourceId));
+  ({ mutate, createDatasource } = workflow(t, () => datasourceId));
   org = await setupFirstOrg(t);
   targetUrl = await createPostgresDatabase(inject('postgresUrl'));
   await superuserQuery(targetUrl, `
     create table orders (id int primary key, state text, email text);
     insert into orders select i, 'stuck', 'buyer' || i || '@example.com' from generate_series(1, 30) i;
     create schema vault; create table vault.keys (id int);`);
-  const url = new URL(targetUrl);
-  datasourceId = (await mutate<{ id: string }>('upsertDatasource',
-    `mutation($input: UpsertDatasourceInput!) { upsertDatasource(input: $input) { __typename ... on MutationUpsertDatasourceSuccess { data { id } } } }`,
-    { input: { name: 'shop', dbType: 'POSTGRESQL', host: url.hostname, port: Number(url.port), databaseName: url.pathname.slice(1), username: 'postgres', password: 'unused-with-trust', maxRowsPerQuery: 10 } },
-    org.admin)).data!.id;
+  datasourceId = await createDatasource(postgresDatasource(targetUrl, { name: 'shop', maxRowsPerQuery: 10 }), org.admin);
   oncall = await createUserWithKey(t, org.admin, 'ANALYST', 'oncall@acme.test');
   analyst = await createUserWithKey(t, org.admin, 'ANALYST', 'analyst@acme.test');
   secondAdmin = await createUserWithKey(t, org.admin, 'ADMIN', 'admin2@acme.test');

@@ -6,7 +6,7 @@
 import { inject, afterAll, beforeAll, expect, it } from 'vitest';
 import { createPostgresDatabase } from '../../../test/servers.ts';
 import { createTestApp, createUserWithKey, login, setupFirstOrg, superuserQuery, type Caller, type Org, type TestApp } from '../../../test/harness.ts';
-import { workflow } from './requests.fixture.ts';
+import { postgresDatasource, workflow } from './requests.fixture.ts';
 
 let t: TestApp;
 let org: Org;
@@ -16,7 +16,7 @@ let analyst: Caller & { id: string };
 let reviewer: Caller & { id: string };
 let secondReviewer: Caller & { id: string };
 const policyIds: Record<string, string> = {};
-let { submit, decide, mutate } = {} as ReturnType<typeof workflow>;
+let { submit, decide, mutate, createDatasource } = {} as ReturnType<typeof workflow>;
 
 async function decisionRecord(requestId: string): Promise<Record<string, unknown>> {
   const [row] = await superuserQuery<{ metadata: { decision: Record<string, unknown> } }>(
@@ -40,18 +40,14 @@ async function policy(name: string, priority: number, condition: unknown, action
 
 beforeAll(async () => {
   t = await createTestApp();
-  ({ submit, decide, mutate } = workflow(t, () => datasourceId));
+  ({ submit, decide, mutate, createDatasource } = workflow(t, () => datasourceId));
   org = await setupFirstOrg(t);
   targetUrl = await createPostgresDatabase(inject('postgresUrl'));
   await superuserQuery(targetUrl, `
     create table customers (id int primary key, name text); insert into customers select i, 'c' || i from generate_series(1, 5) i;
     create schema scratch; create table scratch.notes (id int, body text);
     create schema payroll; create table payroll.salaries (id int primary key, amount int); insert into payroll.salaries values (1, 100);`);
-  const url = new URL(targetUrl);
-  datasourceId = (await mutate<{ id: string }>('upsertDatasource',
-    `mutation($input: UpsertDatasourceInput!) { upsertDatasource(input: $input) { __typename ... on MutationUpsertDatasourceSuccess { data { id } } } }`,
-    { input: { name: 'ops', dbType: 'POSTGRESQL', host: url.hostname, port: Number(url.port), databaseName: url.pathname.slice(1), username: 'postgres', password: 'unused-with-trust' } },
-    org.admin)).data!.id;
+  datasourceId = await createDatasource(postgresDatasource(targetUrl, { name: 'ops' }), org.admin);
   analyst = await createUserWithKey(t, org.admin, 'ANALYST', 'analyst@acme.test');
   reviewer = await createUserWithKey(t, org.admin, 'REVIEWER', 'reviewer@acme.test');
   secondReviewer = await createUserWithKey(t, org.admin, 'REVIEWER', 'reviewer2@acme.test');

@@ -25,6 +25,12 @@ export interface Result<T> {
   code?: string;
 }
 
+/** Fields of a PostgreSQL datasource on a database of the harness's cluster (trust authentication), plus `fields`. */
+export function postgresDatasource(targetUrl: string, fields: Record<string, unknown>): Record<string, unknown> {
+  const url = new URL(targetUrl);
+  return { dbType: 'POSTGRESQL', host: url.hostname, port: Number(url.port), databaseName: url.pathname.slice(1), username: 'postgres', password: 'unused-with-trust', ...fields };
+}
+
 export function workflow(t: TestApp, datasourceId: () => string) {
   const mutate = async <T>(field: string, query: string, variables: Record<string, unknown>, caller: Caller): Promise<Result<T>> =>
     ok(await t.gql<Record<string, Result<T>>>(query, variables, caller))[field]!;
@@ -40,6 +46,14 @@ export function workflow(t: TestApp, datasourceId: () => string) {
     );
   return {
     mutate,
+    /** upsertDatasource, returning the id; throws with the error member otherwise. */
+    createDatasource: async (input: Record<string, unknown>, caller: Caller): Promise<string> => {
+      const result = await mutate<{ id: string }>('upsertDatasource',
+        `mutation($input: UpsertDatasourceInput!) { upsertDatasource(input: $input) { __typename ... on MutationUpsertDatasourceSuccess { data { id } } ... on Error { message } } }`,
+        { input }, caller);
+      if (!result.data) throw new Error(`upsertDatasource: ${result.__typename} ${result.message ?? ''}`);
+      return result.data.id;
+    },
     submit: (query: string, caller: Caller, extra: Record<string, unknown> = {}) =>
       withRequest('submitQuery', '$input: SubmitQueryInput!', 'input: $input', { input: { datasourceId: datasourceId(), query, justification: 'test', ...extra } }, caller),
     decide: (requestId: string, decision: string, caller: Caller, comment?: string) =>
