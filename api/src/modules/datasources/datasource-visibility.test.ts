@@ -1,5 +1,5 @@
 /**
- * Who sees which datasource: admins every one, everyone else those they hold a live grant on — asked by id, by
+ * Datasources as their readers see them. Who sees which datasource: admins every one, everyone else those they hold a live grant on — asked by id, by
  * name or in a list, a datasource without a grant is simply not there (never another one in its place).
  */
 import { inject, afterAll, beforeAll, expect, it } from 'vitest';
@@ -42,4 +42,12 @@ it('answers null for a datasource without a grant, by id and by name, and lists 
   const admin = await read(org.admin);
   expect(admin.byId).toEqual({ name: 'secret' });
   expect(admin.list.edges.map((e) => e.node.name)).toEqual(['granted', 'secret']);
+});
+
+it('reports a connection test with its latency in whole milliseconds', async () => {
+  const tested = await mutate<{ ok: boolean; latencyMs: number }>('testDatasourceConnection',
+    'mutation($id: ID!) { testDatasourceConnection(id: $id) { __typename ... on MutationTestDatasourceConnectionSuccess { data { ok latencyMs } } ... on Error { message } } }',
+    { id: ids['granted'] }, org.admin);
+  expect(tested.data!.ok).toBe(true);
+  expect(Number.isInteger(tested.data!.latencyMs)).toBe(true);
 });

@@ -243,7 +243,7 @@ function specOf(settings: Pick<DatasourceSettings, 'host' | 'port' | 'databaseNa
 async function testConnection(dbType: DbType, spec: ConnectionSpec): Promise<ConnectionCheck> {
   try {
     const result = await engineFor(dbType).testConnection(spec);
-    return { ok: true, serverVersion: result.serverVersion, latencyMs: result.latencyMs, error: null };
+    return { ok: true, serverVersion: result.serverVersion, latencyMs: Math.round(result.latencyMs), error: null };
   } catch (error) {
     if (error instanceof EngineError) return { ok: false, serverVersion: null, latencyMs: null, error: error.message };
     throw error;
