@@ -78,6 +78,8 @@ export const QueryRequestEntity = defineEntity({
     riskScore: p.integer().nullable(),
     riskLevel: p.enum(RISK_LEVELS).nullable(),
     riskSummary: p.text().nullable(),
+    /** Why it went where it went without a person deciding: the routing policy's or the plan's reason, a timeout. */
+    decisionReason: p.text().nullable(),
     riskIssues: jsonListColumn<RiskIssue>(),
     /** The review plan as it was at submission, so later edits do not change a review in flight. */
     plan: p.json<ReviewPlanSettings & { name: string | null }>(),

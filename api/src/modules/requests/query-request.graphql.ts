@@ -110,6 +110,10 @@ export function defineQueryRequestSchema(): void {
       riskLevel: t.expose('riskLevel', { type: RiskLevelEnum, nullable: true }),
       riskSummary: t.exposeString('riskSummary', { nullable: true }),
       riskIssues: t.field({ type: [RiskIssueRef], resolve: (r) => r.riskIssues }),
+      decisionReason: t.exposeString('decisionReason', {
+        nullable: true,
+        description: 'Why it went where it went without a person deciding: the routing policy’s or the review plan’s reason, or the approval timeout.',
+      }),
       currentStage: t.exposeInt('currentStage'),
       rowsAffected: t.exposeInt('rowsAffected', { nullable: true }),
       durationMs: t.exposeInt('durationMs', { nullable: true }),

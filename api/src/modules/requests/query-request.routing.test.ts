@@ -63,6 +63,8 @@ afterAll(() => t.close());
 it('rejects at submission what a policy blocks, with its reason, and records the policy', async () => {
   const result = await submit('delete from customers', analyst);
   expect(result.data).toMatchObject({ status: 'REJECTED' });
+  const read = await t.gql<{ queryRequest: { decisionReason: string } }>('query($id: ID!) { queryRequest(id: $id) { decisionReason } }', { id: result.data!.id }, analyst);
+  expect(read.data!.queryRequest.decisionReason).toContain('block unbounded deletes (test)');
   expect(await superuserQuery(targetUrl, 'select count(*)::int as n from customers')).toEqual([{ n: 5 }]);
   expect(await decisionRecord(result.data!.id)).toMatchObject({
     verdict: 'REJECTED',

@@ -123,6 +123,8 @@ it('times out a review left undecided past the plan’s approval timeout (24 h o
   const [first, second] = await Promise.all([processDue(later(25 * HOUR)), processDue(later(25 * HOUR))]);
   expect(first!.timedOut + second!.timedOut).toBe(1);
   expect((await status(pending.id)).status).toBe('TIMED_OUT');
+  const read = await t.gql<{ queryRequest: { decisionReason: string } }>('query($id: ID!) { queryRequest(id: $id) { decisionReason } }', { id: pending.id }, analyst);
+  expect(read.data!.queryRequest.decisionReason).toBe('no decision within 24 h');
   expect(await decide(pending.id, 'APPROVE', reviewer)).toMatchObject({ __typename: 'Conflict' });
   expect((await auditActions(pending.id)).at(-1)).toEqual({ action: 'QUERY_TIMED_OUT', actorType: 'SYSTEM' });
 });

@@ -140,6 +140,7 @@ function assessedFields(query: string, { classification, plan, risk, routing, ca
     hasLimit: classification.hasLimit,
     transactional: classification.transactional,
     status: routing.status,
+    decisionReason: routing.reason,
     reviewDeadline: routing.status === 'PENDING_REVIEW' ? new Date(Date.now() + plan.approvalTimeoutHours * 3_600_000) : null,
     riskScore: risk.score,
     riskLevel: risk.level,
@@ -734,11 +735,12 @@ export class QueryRequestService {
       );
       if (!request) return false;
       request.status = 'TIMED_OUT';
+      request.decisionReason = `no decision within ${request.plan.approvalTimeoutHours} h`;
       await this.audit.append(em, orgId, SCHEDULER, {
         action: 'QUERY_TIMED_OUT',
         targetType: 'QueryRequest',
         targetId: id,
-        metadata: { decision: { verdict: 'TIMED_OUT', reason: `no decision within ${request.plan.approvalTimeoutHours} h`, decidedBy: 'APPROVAL_TIMEOUT' } },
+        metadata: { decision: { verdict: 'TIMED_OUT', reason: request.decisionReason, decidedBy: 'APPROVAL_TIMEOUT' } },
       });
       this.store.afterCommit(em, () => this.publish(request));
       return true;
