@@ -4,6 +4,7 @@
  * messages the provider serves, then fed to @cdktn/provider-generator. Output: provider/cdktf/ (committed).
  * `--check` fails when the committed bindings are stale. Run: `node scripts/cdktf.ts`.
  */
+import './cdktf-env.ts';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -62,9 +63,6 @@ export function providerSchemaJson() {
 }
 
 async function generate(outDir: string): Promise<void> {
-  // The generator shells out to `terraform version`: keep it off the user's CLI config and the network.
-  process.env['TF_CLI_CONFIG_FILE'] = '/dev/null';
-  process.env['CHECKPOINT_DISABLE'] = '1';
   const code = new CodeMaker();
   const generator = new TerraformProviderGenerator(code, providerSchemaJson() as never, { importExtension: '.ts' });
   generator.versions[PROVIDER_SOURCE] = PROVIDER_VERSION;
