@@ -13,6 +13,7 @@ import { DomainError } from '../errors.ts';
 import type { Services } from '../services.ts';
 import type { Origin, RequestContext } from './context.ts';
 import { getSchema } from './schema.ts';
+import { useVariablePageCost } from './use-variable-page-cost.ts';
 
 /** What the transport knows about a call besides the GraphQL request itself. */
 export interface ServerContext {
@@ -45,6 +46,7 @@ export function createGraphQLServer(services: Services): Yoga {
       maxDepthPlugin({ n: limits.maxDepth, ignoreIntrospection: true, flattenFragments: true }),
       maxAliasesPlugin({ n: limits.maxAliases }),
       costLimitPlugin({ maxCost: limits.maxCost, ignoreIntrospection: true }),
+      useVariablePageCost({ maxCost: limits.maxCost }),
     ],
     maskedErrors: {
       maskError: (error) => {
