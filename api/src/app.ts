@@ -120,13 +120,14 @@ export async function buildApp(config: Config, log: Logger = createLogger(config
         server!.once('error', reject);
         server!.listen(config.port, config.host, () => resolve());
       });
-      await jobs.start();
+      // The first sweep runs in the background: due runs must not hold up the port being served.
+      void jobs.start();
       // Any replica that approves a scheduled request tells every replica to look at its due time.
       const signals = services.bus.subscribe(DUE_TOPIC)[Symbol.asyncIterator]();
       dueSignals = signals;
       void (async () => {
         while (!(await signals.next()).done) jobs.wake(DUE_REQUESTS_JOB);
-      })();
+      })().catch((error: unknown) => log.error({ err: error }, 'the due-work signal stopped; sweeps continue on their interval'));
       const { port } = server.address() as AddressInfo;
       const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
       return `http://${host}:${port}`;

@@ -219,9 +219,15 @@ export class AccessRequestService extends AuditedService {
 /**
  * Active just-in-time access of a user on a datasource, shaped as grants so it combines with their standing
  * grants as one more grant (the most-permissive union of FEATURES C2). It carries the standing grants' restricted
- * columns, so it never lifts one, and no row cap of its own (the datasource's applies); masking still applies.
+ * columns and row cap, so it never lifts either (with no standing grant, the datasource's cap applies).
  */
-export async function activeAccessGrants(em: EntityManager, userId: string, datasourceId: string, restrictedColumns: string[], now = new Date()): Promise<Grant[]> {
+export async function activeAccessGrants(
+  em: EntityManager,
+  userId: string,
+  datasourceId: string,
+  standing: { restrictedColumns: string[]; maxRows: number | null },
+  now = new Date(),
+): Promise<Grant[]> {
   const active = await em.find(AccessRequestEntity, { requesterId: userId, datasourceId, status: 'APPROVED', expiresAt: { $gt: now } });
   return active.map((a) => ({
     id: a.id,
@@ -235,8 +241,8 @@ export async function activeAccessGrants(em: EntityManager, userId: string, data
     canBreakGlass: false,
     allowedSchemas: a.allowedSchemas,
     allowedTables: a.allowedTables,
-    restrictedColumns,
-    maxRows: null,
+    restrictedColumns: standing.restrictedColumns,
+    maxRows: standing.maxRows,
     expiresAt: a.expiresAt,
     createdAt: a.createdAt,
     updatedAt: a.updatedAt,

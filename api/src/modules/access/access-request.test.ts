@@ -45,7 +45,7 @@ beforeAll(async () => {
   ({ submit, mutate, createDatasource } = workflow(t, () => datasourceId));
   org = await setupFirstOrg(t);
   targetUrl = await createPostgresDatabase(inject('postgresUrl'));
-  await superuserQuery(targetUrl, "create table customers (id int primary key, email text); insert into customers values (1, 'ann@example.com')");
+  await superuserQuery(targetUrl, "create table customers (id int primary key, email text); insert into customers values (1, 'ann@example.com'), (2, 'bo@example.com')");
   datasourceId = await createDatasource(postgresDatasource(targetUrl, { name: 'crm' }), org.admin);
   analyst = await createUserWithKey(t, org.admin, 'ANALYST', 'analyst@acme.test');
   reviewer = await createUserWithKey(t, org.admin, 'REVIEWER', 'reviewer@acme.test');
@@ -104,13 +104,16 @@ it('reviews stage by stage as the plan says, with admins as the backstop and nob
   expect((await decideAccess(own.id, 'REJECT', org.admin, 'not needed')).data).toMatchObject({ status: 'REJECTED' });
 });
 
-it('never lifts a column restriction of the requester’s standing grant', async () => {
+it('never lifts a column restriction or the row cap of the requester’s standing grant', async () => {
   const masked = await createUserWithKey(t, org.admin, 'ANALYST', 'masked@acme.test');
   await mutate('upsertGrant', 'mutation($input: UpsertGrantInput!) { upsertGrant(input: $input) { __typename } }',
-    { input: { datasourceId, userId: masked.id, canRead: false, restrictedColumns: ['customers.email'] } }, org.admin);
+    { input: { datasourceId, userId: masked.id, canRead: false, restrictedColumns: ['customers.email'], maxRows: 1 } }, org.admin);
   const requested = (await requestAccess({}, masked)).data!;
   await decideAccess(requested.id, 'APPROVE', reviewer);
   expect((await read(masked)).data!.result!.rows).toEqual([[1, '***']]);
+  // Nor its row cap.
+  const all = (await submit('select id from customers', masked, { execute: true })).data!;
+  expect(all.result).toMatchObject({ rowCount: 1, truncated: true });
 });
 
 it('lets the requester cancel while pending, and nobody else', async () => {

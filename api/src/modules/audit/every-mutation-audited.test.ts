@@ -99,7 +99,10 @@ it('audits every mutation', async () => {
       ids['glass'] = (run as { id: string }).id;
     },
     acknowledgeBreakGlass: () => call('mutation($id: ID!) { acknowledgeBreakGlass(input: { requestId: $id, comment: "reviewed" }) { __typename ... on Error { message } } }', { id: ids['glass'] }),
-    previewQueryImpact: () => call('mutation($id: ID!) { previewQueryImpact(id: $id) { __typename ... on Error { message } } }', { id: ids['request'] }),
+    previewQueryImpact: async () => {
+      const d = await call(`mutation($ds: ID!) { submitQuery(input: { datasourceId: $ds, query: "update t set v = 'p' where id = 1" }) { __typename ... on MutationSubmitQuerySuccess { data { id } } } }`, { ds: ids['ds'] }, { authorization: ids['analystAuth']! });
+      return call('mutation($id: ID!) { previewQueryImpact(id: $id) { __typename ... on Error { message } } }', { id: (d as { id: string }).id });
+    },
     reviseQueryRequest: async () => {
       const submitted = await call(`mutation($ds: ID!) { submitQuery(input: { datasourceId: $ds, query: "update t set v = 'c' where id = 1" }) { __typename ... on MutationSubmitQuerySuccess { data { id } } } }`, { ds: ids['ds'] }, { authorization: ids['analystAuth']! });
       const id = (submitted as { id: string }).id;

@@ -101,7 +101,8 @@ export class GrantService extends AuditedService {
       datasourceId,
       $or: [{ userId }, ...(groupIds.length ? [{ groupId: { $in: [...groupIds] } }] : [])],
     });
-    const standingRestrictions = [...new Set(grants.flatMap((g) => g.restrictedColumns))];
-    return combineGrants([...grants, ...(await activeAccessGrants(em, userId, datasourceId, standingRestrictions))]);
+    const standing = combineGrants(grants);
+    const limits = { restrictedColumns: [...standing.restrictedColumns], maxRows: standing.maxRows };
+    return combineGrants([...grants, ...(await activeAccessGrants(em, userId, datasourceId, limits))]);
   }
 }

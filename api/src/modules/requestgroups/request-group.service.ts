@@ -94,12 +94,25 @@ export class RequestGroupService extends AuditedService {
     if (group.submittedById === actor.userId) throw new ForbiddenError('nobody approves their own request group');
     if (group.status !== 'PENDING_REVIEW') throw new ConflictError(`the request group is ${group.status}, not waiting for review`);
     const groupIds = await this.store.tenant(actor.orgId, (em) => groupIdsOf(em, actor.userId));
-    const decidable = members.filter((m) => m.status === 'PENDING_REVIEW' && eligibleApprover(actor, groupIds, stageApprovers(m)));
+    const decisions = await this.requests.decisions(actor.orgId, members.map((m) => m.id));
+    const decidable = members.filter(
+      (m, i) =>
+        m.status === 'PENDING_REVIEW' &&
+        eligibleApprover(actor, groupIds, stageApprovers(m)) &&
+        !decisions[i]!.some((d) => d.reviewerId === actor.userId && d.stage === m.currentStage && d.sqlHash === m.sqlHash),
+    );
     if (decidable.length === 0) throw new ForbiddenError('you may not decide any member of this request group now');
-    for (const member of decidable) {
-      await this.requests.decide(actor, origin, { requestId: member.id, decision: input.decision, comment: input.comment ?? null }, true);
+    try {
+      for (const member of decidable) {
+        // A member decided by someone else meanwhile (Conflict) is skipped; the others still get this decision.
+        await this.requests.decide(actor, origin, { requestId: member.id, decision: input.decision, comment: input.comment ?? null }, true).catch((error: unknown) => {
+          if (!(error instanceof ConflictError)) throw error;
+        });
+      }
+    } finally {
+      await this.settle(actor, origin, group.id, input.decision === 'APPROVE' ? null : `${input.decision} by a reviewer`);
     }
-    return this.settle(actor, origin, group.id, input.decision === 'APPROVE' ? null : `${input.decision} by a reviewer`);
+    return this.settle(actor, origin, group.id, null);
   }
 
   /** The submitter runs an approved group: members in order, each through every check of an execution. */
@@ -115,6 +128,21 @@ export class RequestGroupService extends AuditedService {
     });
     this.announce(claimed);
     const members = await this.membersOf(actor.orgId, id);
+    try {
+      await this.runMembers(actor, origin, claimed, members);
+    } finally {
+      // However the run ended (even by an error), no member is left waiting to run and the group gets its outcome.
+      for (const member of await this.membersOf(actor.orgId, id)) {
+        if (member.status === 'APPROVED') await this.requests.cancel(actor, origin, member.id, true).catch(() => undefined);
+      }
+      const ran = (await this.membersOf(actor.orgId, id)).filter((m) => m.status === 'EXECUTED').length;
+      const outcome: RequestGroupStatus = ran === members.length ? 'EXECUTED' : ran > 0 ? 'PARTIALLY_EXECUTED' : 'FAILED';
+      await this.settle(actor, origin, id, `${ran} of ${members.length} members ran`, outcome);
+    }
+    return (await this.get(actor, id))!;
+  }
+
+  private async runMembers(actor: Actor, origin: Origin, claimed: RequestGroup, members: QueryRequest[]): Promise<void> {
     let stopped = false;
     for (const member of members) {
       if (stopped) {
@@ -133,18 +161,26 @@ export class RequestGroupService extends AuditedService {
       }
       this.announce(claimed);
     }
-    const ran = (await this.membersOf(actor.orgId, id)).filter((m) => m.status === 'EXECUTED').length;
-    const outcome: RequestGroupStatus = ran === members.length ? 'EXECUTED' : ran > 0 ? 'PARTIALLY_EXECUTED' : 'FAILED';
-    return this.settle(actor, origin, id, `${ran} of ${members.length} members ran`, outcome);
   }
 
   /** The submitter withdraws a group before it runs; its members are cancelled with it. */
   async cancel(actor: Actor, origin: Origin, id: string): Promise<RequestGroup> {
-    const { group, members } = await this.read(actor, id);
-    if (group.submittedById !== actor.userId) throw new ForbiddenError('only the submitter may cancel a request group');
-    if (group.status !== 'PENDING_REVIEW' && group.status !== 'APPROVED') throw new ConflictError(`the request group is ${group.status} and can no longer be cancelled`);
-    for (const member of members) if (member.status === 'PENDING_REVIEW' || member.status === 'APPROVED') await this.requests.cancel(actor, origin, member.id, true);
-    return this.settle(actor, origin, id, 'cancelled by the submitter', 'CANCELLED');
+    // The group changes state first, under its lock: an execute racing this one finds it CANCELLED, or wins.
+    const group = await this.store.tenant(actor.orgId, async (em) => {
+      const group = await em.findOne(RequestGroupEntity, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (!group || !this.mayView(actor, group)) throw new NotFoundError('RequestGroup', id);
+      if (group.submittedById !== actor.userId) throw new ForbiddenError('only the submitter may cancel a request group');
+      if (group.status !== 'PENDING_REVIEW' && group.status !== 'APPROVED') throw new ConflictError(`the request group is ${group.status} and can no longer be cancelled`);
+      const from = group.status;
+      group.status = 'CANCELLED';
+      await this.audit.append(em, actor.orgId, auditOriginOf(actor, origin), { action: 'REQUEST_GROUP_CANCELLED', targetType: 'RequestGroup', targetId: id, metadata: { from } });
+      return group;
+    });
+    for (const member of await this.membersOf(actor.orgId, id)) {
+      if (member.status === 'PENDING_REVIEW' || member.status === 'APPROVED') await this.requests.cancel(actor, origin, member.id, true);
+    }
+    this.announce(group);
+    return group;
   }
 
   async get(actor: Actor, id: string): Promise<RequestGroup | null> {
@@ -177,12 +213,13 @@ export class RequestGroupService extends AuditedService {
    * Brings the group's status in line with its members (under the group's lock), cancelling members that can no
    * longer run once the group is rejected, and audits a change.
    */
-  private async settle(actor: Actor, origin: Origin, id: string, reason: string | null, forced?: RequestGroupStatus): Promise<RequestGroup> {
+  private async settle(actor: Actor, origin: Origin, id: string, reason: string | null, forced?: Exclude<RequestGroupStatus, 'CANCELLED'>): Promise<RequestGroup> {
     const group = await this.store.tenant(actor.orgId, async (em) => {
       const group = await em.findOneOrFail(RequestGroupEntity, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       const members = await em.find(QueryRequestEntity, { groupId: id }, { orderBy: { groupPosition: 'asc' } });
       const before = group.status;
-      group.status = forced ?? statusFromMembers(members, group.status);
+      // An execution outcome replaces EXECUTING only; anything else follows the members.
+      group.status = forced && before === 'EXECUTING' ? forced : statusFromMembers(members, group.status);
       if (group.status === 'REJECTED') {
         for (const member of members) if (member.status === 'PENDING_REVIEW' || member.status === 'APPROVED') member.status = 'CANCELLED';
       }

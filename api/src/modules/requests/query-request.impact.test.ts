@@ -125,6 +125,22 @@ it('refuses reads, DDL, strangers and another organization with typed errors', a
   expect(await preview(write.id, other.admin)).toMatchObject({ __typename: 'NotFound' });
 });
 
+it('counts only for a write still waiting, and only while its submitter may still run it and read', async () => {
+  const rejected = await submitOn(postgresId, "update customers set tier = 'r' where id = 2", analyst);
+  await decide(rejected.id, 'REJECT', reviewer, 'no');
+  expect(await preview(rejected.id, reviewer)).toMatchObject({ __typename: 'Conflict' });
+
+  const pending = await submitOn(postgresId, "update customers set tier = 'w' where id = 3", analyst);
+  await mutate('upsertGrant', 'mutation($input: UpsertGrantInput!) { upsertGrant(input: $input) { __typename } }',
+    { input: { datasourceId: postgresId, userId: analyst.id, canRead: false, canWrite: true, canDdl: true } }, org.admin);
+  try {
+    expect(await preview(pending.id, reviewer)).toMatchObject({ __typename: 'Forbidden' });
+  } finally {
+    await mutate('upsertGrant', 'mutation($input: UpsertGrantInput!) { upsertGrant(input: $input) { __typename } }',
+      { input: { datasourceId: postgresId, userId: analyst.id, canRead: true, canWrite: true, canDdl: true } }, org.admin);
+  }
+});
+
 it('counts MariaDB writes the same way', async () => {
   const update = await submitOn(mariadbId, "update orders set state = 'closed' where state = 'open'", analyst);
   expect((await preview(update.id, reviewer)).data).toMatchObject({ totalRows: 2 });

@@ -75,7 +75,7 @@ const DUE_BATCH = 100;
 /** Work the server does on its own (scheduled runs, timeouts, recovery) is audited as the system's. */
 const SCHEDULER: AuditOrigin = { actorId: null, actorType: 'SYSTEM', ipAddress: null, userAgent: null, source: 'SYSTEM' };
 
-/** The submitter as the actor of their scheduled run: their current role and groups decide, as at execute. */
+/** The submitter as the actor of work done for them (a scheduled run, an impact count): their current rights decide. */
 function scheduledActor(user: User): Actor {
   return { userId: user.id, orgId: user.organizationId, email: user.email, role: user.role, kind: user.kind, platformAdmin: false, via: 'SCHEDULE', sessionId: null, apiKeyId: null };
 }
@@ -123,8 +123,8 @@ interface Assessment {
   plan: Awaited<ReturnType<typeof reviewPlanOf>>;
   risk: ReturnType<typeof analyzeRisk>;
   routing: Routing;
-  /** SHA-256 of the canonical text: the same statement written differently has the same one. */
-  canonicalHash: string;
+  /** SHA-256 of the canonical text: the same statement written differently has the same one (null if unprintable). */
+  canonicalHash: string | null;
 }
 
 /** The request's columns that follow from its text and its assessment. */
@@ -349,7 +349,7 @@ export class QueryRequestService {
     await filtered(datasource, classification, query, predicates);
     const plan = await reviewPlanOf(em, datasource);
     const risk = analyzeRisk(classification, query, access, await this.classificationTags.classifiedOf(em, datasource.id));
-    return { classification, groupIds, access, predicates, plan, risk, canonicalHash: sha256(await canonicalSql(datasource.dbType, query)) };
+    return { classification, groupIds, access, predicates, plan, risk, canonicalHash: await canonicalHashOf(datasource.dbType, query) };
   }
 
   /**
@@ -587,10 +587,15 @@ export class QueryRequestService {
       const request = await em.findOne(QueryRequestEntity, { id });
       if (!request || (!this.mayView(actor, request) && !roleHas(actor.role, 'QUERY_REVIEW'))) throw new NotFoundError('QueryRequest', id);
       if (request.readOnly) throw new ConflictError('the request only reads: it changes no rows');
-      const datasource = await em.findOne(DatasourceEntity, { id: request.datasourceId });
-      if (!datasource) throw new NotFoundError('Datasource', request.datasourceId);
-      const predicates = await this.rowSecurity.predicatesFor(em, datasource.id, request.submittedById, await groupIdsOf(em, request.submittedById));
-      return { request, datasource, predicates };
+      if (request.status !== 'PENDING_REVIEW' && request.status !== 'APPROVED') {
+        throw new ConflictError(`the request is ${request.status}: only a write waiting for review or to run is previewed`);
+      }
+      // The counts are reads of the submitter's statement: they must still be allowed to run it, and to read.
+      const submitter = await em.findOne(UserEntity, { id: request.submittedById });
+      if (!submitter?.active) throw new ForbiddenError('the submitter is deactivated');
+      const admitted = await this.readForRun(em, scheduledActor(submitter), request);
+      if (!admitted.access.canRead) throw new ForbiddenError(`the submitter's grants on "${admitted.datasource.name}" do not allow reads, which a count is`);
+      return { request, datasource: admitted.datasource, predicates: admitted.predicates };
     });
     const { request, datasource, predicates } = read;
     const classification = await classify(datasource.dbType, request.sqlText);
@@ -881,6 +886,15 @@ export class QueryRequestService {
     void this.bus.publish(requestTopic(request.id), { id: request.id, status: request.status });
     void this.bus.publish(reviewQueueTopic(request.organizationId), { id: request.id, status: request.status });
     if (request.status === 'APPROVED' && request.scheduledFor) void this.bus.publish(DUE_TOPIC, { id: request.id });
+  }
+}
+
+/** Only for finding earlier runs of the same statement: a text the printer cannot handle just has none. */
+async function canonicalHashOf(dbType: Datasource['dbType'], query: string): Promise<string | null> {
+  try {
+    return sha256(await canonicalSql(dbType, query));
+  } catch {
+    return null;
   }
 }
 
