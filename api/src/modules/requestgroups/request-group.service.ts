@@ -10,13 +10,13 @@ import type { Bus } from '../../bus/bus.ts';
 import { ConflictError, DomainError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.ts';
 import type { Actor, Origin } from '../../graphql/context.ts';
 import { AuditedService } from '../audit/audited-service.ts';
-import { auditOriginOf, type AuditService } from '../audit/audit.service.ts';
+import { auditOriginOf, type AuditOrigin, type AuditService } from '../audit/audit.service.ts';
 import { groupIdsOf } from '../groups/memberships.ts';
 import { roleHas } from '../identity/permissions.ts';
 import { eligibleApprover } from '../review/approvers.ts';
 import { QueryRequestEntity, type Decision, type QueryRequest } from '../requests/query-request.entity.ts';
-import { stageApprovers, type QueryRequestService } from '../requests/query-request.service.ts';
-import type { Store } from '../../store/store.ts';
+import { requestTopic, stageApprovers, type QueryRequestService } from '../requests/query-request.service.ts';
+import type { EntityManager, Store } from '../../store/store.ts';
 import { RequestGroupEntity, type RequestGroup, type RequestGroupStatus } from './request-group.entity.ts';
 
 export const MAX_MEMBERS = 20;
@@ -68,7 +68,7 @@ export class RequestGroupService extends AuditedService {
       }
       group.status = statusFromMembers(members, 'PENDING_REVIEW');
       // A member a routing policy rejected rejects the group: the others will not run.
-      if (group.status === 'REJECTED') for (const member of members) if (member.status !== 'REJECTED') member.status = 'CANCELLED';
+      if (group.status === 'REJECTED') await this.cancelWaiting(em, actor.orgId, auditOriginOf(actor, origin), members, 'another member of its request group was rejected');
       await this.audit.append(em, actor.orgId, auditOriginOf(actor, origin), {
         action: 'REQUEST_GROUP_SUBMITTED',
         targetType: 'RequestGroup',
@@ -220,9 +220,7 @@ export class RequestGroupService extends AuditedService {
       const before = group.status;
       // An execution outcome replaces EXECUTING only; anything else follows the members.
       group.status = forced && before === 'EXECUTING' ? forced : statusFromMembers(members, group.status);
-      if (group.status === 'REJECTED') {
-        for (const member of members) if (member.status === 'PENDING_REVIEW' || member.status === 'APPROVED') member.status = 'CANCELLED';
-      }
+      if (group.status === 'REJECTED') await this.cancelWaiting(em, actor.orgId, auditOriginOf(actor, origin), members, 'its request group was rejected');
       if (['EXECUTED', 'PARTIALLY_EXECUTED', 'FAILED'].includes(group.status)) group.executedAt = new Date();
       if (group.status !== before) {
         await this.audit.append(em, actor.orgId, auditOriginOf(actor, origin), {
@@ -236,6 +234,16 @@ export class RequestGroupService extends AuditedService {
     });
     this.announce(group);
     return group;
+  }
+
+  /** Members still waiting become CANCELLED with their group, each audited and announced like any cancellation. */
+  private async cancelWaiting(em: EntityManager, orgId: string, by: AuditOrigin, members: QueryRequest[], reason: string): Promise<void> {
+    for (const member of members) {
+      if (member.status !== 'PENDING_REVIEW' && member.status !== 'APPROVED') continue;
+      member.status = 'CANCELLED';
+      await this.audit.append(em, orgId, by, { action: 'QUERY_CANCELLED', targetType: 'QueryRequest', targetId: member.id, metadata: { reason } });
+      this.store.afterCommit(em, () => void this.bus.publish(requestTopic(member.id), { id: member.id, status: member.status }));
+    }
   }
 
   private announce(group: RequestGroup): void {

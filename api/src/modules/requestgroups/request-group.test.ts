@@ -181,3 +181,20 @@ it('streams the group’s progress while it runs', async () => {
   expect(stream).toContain('"status":"EXECUTING"');
   expect(stream).toContain('"status":"EXECUTED","members"');
 });
+
+it('ends the group when a member times out in review: REJECTED, the other members cancelled', async () => {
+  const group = (await submitGroup([
+    { datasourceId: postgresId, query: 'update accounts set balance = 1 where id = 1' },
+    { datasourceId: mariadbId, query: "insert into events values (9, 'late')" },
+  ])).data!;
+  await decideGroup(group.id, 'APPROVE', reviewer);
+  const sweeps = await Promise.all([
+    t.app.services.queryRequests.processDue(new Date(Date.now() + 25 * 3_600_000)),
+    t.app.services.queryRequests.processDue(new Date(Date.now() + 25 * 3_600_000)),
+  ]);
+  expect(sweeps[0]!.timedOut + sweeps[1]!.timedOut).toBe(1);
+  const read = await t.gql<{ requestGroup: Group }>(`query($id: ID!) { requestGroup(id: $id) { ${GROUP} } }`, { id: group.id }, analyst);
+  expect(read.data!.requestGroup).toMatchObject({ status: 'REJECTED', members: [{ status: 'CANCELLED' }, { status: 'TIMED_OUT' }] });
+  const [cancelled] = await superuserQuery<{ n: number }>(t.databaseUrl!, "select count(*)::int as n from audit_events where target_id = $1 and action = 'QUERY_CANCELLED'", [group.members[0]!.id]);
+  expect(cancelled!.n).toBe(1);
+});

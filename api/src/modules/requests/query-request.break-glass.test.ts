@@ -113,6 +113,10 @@ it('opens a retro-review only another admin can close, listed in the break-glass
   const log = async (caller: Caller) =>
     ok(await t.gql<{ breakGlassLog: { edges: { node: { id: string } }[] } }>('{ breakGlassLog(pendingOnly: true) { edges { node { id } } } }', undefined, caller)).breakGlassLog.edges.map((e) => e.node.id);
   expect(await log(auditor)).toContain(run.id);
+  // The auditor sees the statement and who ran it, not the data it returned.
+  const seen = ok(await t.gql<{ breakGlassLog: { edges: { node: { id: string; query: string; result: unknown } }[] } }>(
+    '{ breakGlassLog { edges { node { id query result { rows } } } } }', undefined, auditor)).breakGlassLog.edges.find((e) => e.node.id === run.id)!.node;
+  expect(seen).toMatchObject({ query: "update orders set state = 'fixed' where id = 4", result: null });
   expect((await t.gql('{ breakGlassLog { edges { node { id } } } }', undefined, oncall)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   expect((await acknowledge(run.id, oncall)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
 

@@ -118,7 +118,12 @@ export function defineQueryRequestSchema(): void {
       rowsAffected: t.exposeInt('rowsAffected', { nullable: true }),
       durationMs: t.exposeInt('durationMs', { nullable: true }),
       error: t.exposeString('error', { nullable: true, description: "The database's error, verbatim, when FAILED." }),
-      result: t.field({ type: ResultRef, nullable: true, resolve: (r) => r.result ?? null }),
+      result: t.field({
+        type: ResultRef,
+        nullable: true,
+        description: 'Null unless you submitted it or may view every request (an auditor reviewing break-glass sees the statement, not the data).',
+        resolve: (r, _a, ctx) => (ctx.services.queryRequests.mayView(actorOf(ctx), r) ? (r.result ?? null) : null),
+      }),
       decisions: t.loadableList({
         type: DecisionRef,
         load: (ids: string[], ctx) => ctx.services.queryRequests.decisions(actorOf(ctx).orgId, ids),

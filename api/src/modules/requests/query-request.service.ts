@@ -20,6 +20,7 @@ import type { GrantService } from '../grants/grant.service.ts';
 import { groupIdsOf } from '../groups/memberships.ts';
 import { roleHas } from '../identity/permissions.ts';
 import { UserEntity, type User } from '../identity/user.entity.ts';
+import { RequestGroupEntity } from '../requestgroups/request-group.entity.ts';
 import { OrganizationEntity } from '../orgs/organization.entity.ts';
 import { assertWithinQuota } from '../orgs/quota.ts';
 import type { MaskingPolicy } from '../masking/masking-policy.entity.ts';
@@ -276,11 +277,7 @@ export class QueryRequestService {
     const datasource = await em.findOne(DatasourceEntity, { id: input.datasourceId });
     if (!datasource) throw new NotFoundError('Datasource', input.datasourceId);
     if (!datasource.active) throw new ConflictError(`datasource "${datasource.name}" is inactive`);
-    const org = await em.findOneOrFail(OrganizationEntity, { id: actor.orgId });
-    if (org.maxQueriesPerDay > 0) {
-      const since = new Date(Date.now() - 86_400_000);
-      assertWithinQuota('maxQueriesPerDay', org.maxQueriesPerDay, await em.count(QueryRequestEntity, { createdAt: { $gte: since } }));
-    }
+    await assertDailyQuota(em, actor.orgId);
     const assessed = await this.assess(em, actor, origin, datasource, input.query);
     const { classification, access, groupIds, predicates } = assessed;
     const request = em.create(QueryRequestEntity, {
@@ -367,6 +364,7 @@ export class QueryRequestService {
         throw new ValidationError('justification: required for break-glass (at least 10 characters)', [{ path: 'justification', message: 'at least 10 characters' }]);
       }
       if (!datasource.active) throw new ConflictError(`datasource "${datasource.name}" is inactive`);
+      await assertDailyQuota(em, actor.orgId);
       const admitted = await this.admit(em, actor, datasource, input.query);
       // The grant itself, not the role: an admin's implicit access does not include breaking glass.
       const granted = await this.grants.effectiveAccess(em, actor.userId, admitted.groupIds, datasource.id);
@@ -730,6 +728,23 @@ export class QueryRequestService {
     return true;
   }
 
+  /**
+   * A member that timed out ends its request group as a rejection would: the group is REJECTED and its members
+   * still waiting are CANCELLED, each audited, so nothing is left approved that can never run.
+   */
+  private async endGroupOfTimedOut(em: EntityManager, orgId: string, member: QueryRequest): Promise<void> {
+    const group = await em.findOne(RequestGroupEntity, { id: member.groupId!, status: 'PENDING_REVIEW' }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    if (!group) return;
+    group.status = 'REJECTED';
+    await this.audit.append(em, orgId, SCHEDULER, { action: 'REQUEST_GROUP_REJECTED', targetType: 'RequestGroup', targetId: group.id, metadata: { reason: `member ${member.id} timed out` } });
+    const waiting = await em.find(QueryRequestEntity, { groupId: group.id, id: { $ne: member.id }, status: { $in: ['PENDING_REVIEW', 'APPROVED'] } }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    for (const other of waiting) {
+      other.status = 'CANCELLED';
+      await this.audit.append(em, orgId, SCHEDULER, { action: 'QUERY_CANCELLED', targetType: 'QueryRequest', targetId: other.id, metadata: { reason: 'its request group ended: a member timed out' } });
+      this.store.afterCommit(em, () => this.publish(other));
+    }
+  }
+
   /** A review past its plan's approval timeout becomes TIMED_OUT; false when it was decided meanwhile. */
   private async timeOut(orgId: string, id: string, now: Date): Promise<boolean> {
     return this.store.tenant(orgId, async (em) => {
@@ -748,6 +763,7 @@ export class QueryRequestService {
         metadata: { decision: { verdict: 'TIMED_OUT', reason: request.decisionReason, decidedBy: 'APPROVAL_TIMEOUT' } },
       });
       this.store.afterCommit(em, () => this.publish(request));
+      if (request.groupId) await this.endGroupOfTimedOut(em, orgId, request);
       return true;
     });
   }
@@ -886,6 +902,15 @@ export class QueryRequestService {
     void this.bus.publish(requestTopic(request.id), { id: request.id, status: request.status });
     void this.bus.publish(reviewQueueTopic(request.organizationId), { id: request.id, status: request.status });
     if (request.status === 'APPROVED' && request.scheduledFor) void this.bus.publish(DUE_TOPIC, { id: request.id });
+  }
+}
+
+/** The organization's requests per day (a quota of 0 is unlimited). */
+async function assertDailyQuota(em: EntityManager, orgId: string): Promise<void> {
+  const org = await em.findOneOrFail(OrganizationEntity, { id: orgId });
+  if (org.maxQueriesPerDay > 0) {
+    const since = new Date(Date.now() - 86_400_000);
+    assertWithinQuota('maxQueriesPerDay', org.maxQueriesPerDay, await em.count(QueryRequestEntity, { createdAt: { $gte: since } }));
   }
 }
 
