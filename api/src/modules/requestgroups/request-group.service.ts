@@ -99,7 +99,7 @@ export class RequestGroupService extends AuditedService {
       (m, i) =>
         m.status === 'PENDING_REVIEW' &&
         eligibleApprover(actor, groupIds, stageApprovers(m)) &&
-        !decisions[i]!.some((d) => d.reviewerId === actor.userId && d.stage === m.currentStage && d.sqlHash === m.sqlHash),
+        !decisions[i]!.some((d) => d.reviewerId === actor.userId && d.stage === m.currentStage && d.revision === m.revision),
     );
     if (decidable.length === 0) throw new ForbiddenError('you may not decide any member of this request group now');
     try {

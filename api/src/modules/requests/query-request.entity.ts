@@ -84,6 +84,8 @@ export const QueryRequestEntity = defineEntity({
     /** The review plan as it was at submission, so later edits do not change a review in flight. */
     plan: p.json<ReviewPlanSettings & { name: string | null }>(),
     currentStage: p.integer().default(1),
+    /** 1, then +1 at each reviseQueryRequest: decisions belong to one revision (a text can come back). */
+    revision: p.integer().default(1),
     rowsAffected: p.integer().nullable(),
     durationMs: p.integer().nullable(),
     /** The database's error, verbatim, when FAILED. */
@@ -105,8 +107,8 @@ export type Decision = (typeof DECISIONS)[number];
 export const ReviewDecisionEntity = defineEntity({
   name: 'ReviewDecision',
   tableName: 'review_decisions',
-  // One decision per reviewer, stage and text: a revision is reviewed afresh.
-  uniques: [{ properties: ['requestId', 'reviewerId', 'stage', 'sqlHash'] }],
+  // One decision per reviewer, stage and revision: a revision is reviewed afresh.
+  uniques: [{ properties: ['requestId', 'reviewerId', 'stage', 'revision'] }],
   properties: {
     id: idColumn(),
     organizationId: organizationIdColumn().index(),
@@ -117,6 +119,8 @@ export const ReviewDecisionEntity = defineEntity({
     comment: p.text().nullable(),
     /** The statement hash the reviewer saw. */
     sqlHash: p.string().length(64),
+    /** The request's revision it was about; only decisions on the current one count. */
+    revision: p.integer().default(1),
     createdAt: createdAtColumn(),
   },
   ...TENANT_TABLE,

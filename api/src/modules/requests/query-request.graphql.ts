@@ -64,6 +64,7 @@ export function defineQueryRequestSchema(): void {
       decision: t.expose('decision', { type: DecisionEnum }),
       comment: t.exposeString('comment', { nullable: true }),
       sqlHash: t.exposeString('sqlHash', { description: 'The statement the reviewer decided on.' }),
+      revision: t.exposeInt('revision', { description: 'The revision of the request it was about.' }),
       createdAt: t.expose('createdAt', { type: 'DateTime' }),
     }),
   });
@@ -115,6 +116,7 @@ export function defineQueryRequestSchema(): void {
         description: 'Why it went where it went without a person deciding: the routing policy’s or the review plan’s reason, or the approval timeout.',
       }),
       currentStage: t.exposeInt('currentStage'),
+      revision: t.exposeInt('revision', { description: '1, then one more at each revision; decisions belong to one revision.' }),
       rowsAffected: t.exposeInt('rowsAffected', { nullable: true }),
       durationMs: t.exposeInt('durationMs', { nullable: true }),
       error: t.exposeString('error', { nullable: true, description: "The database's error, verbatim, when FAILED." }),

@@ -157,3 +157,18 @@ it('finds the previous run of the same statement however it is written, and show
   const none = ok(await t.gql<{ queryRequest: { previousRun: unknown } }>('query($id: ID!) { queryRequest(id: $id) { previousRun { id } } }', { id: other.id }, analyst));
   expect(none.queryRequest.previousRun).toBeNull();
 });
+
+it('reviews a text that comes back after two revisions afresh: decisions belong to one revision', async () => {
+  const a = "update accounts set tier = 'a' where id = 10";
+  const submitted = (await submit(a, analyst)).data!;
+  await decide(submitted.id, 'REQUEST_CHANGES', reviewer, 'try b');
+  await revise(submitted.id, "update accounts set tier = 'b' where id = 10", analyst);
+  await decide(submitted.id, 'REQUEST_CHANGES', reviewer, 'back to a');
+  const back = (await revise(submitted.id, a, analyst)).data!;
+  expect(back.status).toBe('PENDING_REVIEW');
+  const read = ok(await t.gql<{ queryRequest: { revision: number; decisions: { revision: number; decision: string }[] } }>(
+    'query($id: ID!) { queryRequest(id: $id) { revision decisions { revision decision } } }', { id: submitted.id }, analyst));
+  expect(read.queryRequest).toEqual({ revision: 3, decisions: [{ revision: 1, decision: 'REQUEST_CHANGES' }, { revision: 2, decision: 'REQUEST_CHANGES' }] });
+  // The reviewer who sent it back at revision 1 decides revision 3.
+  expect((await decide(submitted.id, 'APPROVE', reviewer)).data).toMatchObject({ status: 'APPROVED' });
+});

@@ -234,7 +234,7 @@ export class QueryRequestService {
       const groupIds = await groupIdsOf(em, actor.userId);
       const decided = await em.find(ReviewDecisionEntity, { reviewerId: actor.userId, requestId: { $in: pending.map((r) => r.id) } });
       return pending
-        .filter((r) => eligibleApprover(actor, groupIds, stageApprovers(r)) && !decided.some((d) => d.requestId === r.id && d.stage === r.currentStage && d.sqlHash === r.sqlHash))
+        .filter((r) => eligibleApprover(actor, groupIds, stageApprovers(r)) && !decided.some((d) => d.requestId === r.id && d.stage === r.currentStage && d.revision === r.revision))
         .slice(offset, offset + limit);
     });
   }
@@ -481,13 +481,13 @@ export class QueryRequestService {
       if (!datasource.active) throw new ConflictError(`datasource "${datasource.name}" is inactive`);
       const assessed = await this.assess(em, actor, origin, datasource, input.query);
       const previousHash = request.sqlHash;
-      em.assign(request, { ...assessedFields(input.query, assessed), currentStage: 1, ...(input.justification != null ? { justification: input.justification } : {}) });
+      em.assign(request, { ...assessedFields(input.query, assessed), currentStage: 1, revision: request.revision + 1, ...(input.justification != null ? { justification: input.justification } : {}) });
       const by = auditOriginOf(actor, origin);
       await this.audit.append(em, actor.orgId, by, {
         action: 'QUERY_REVISED',
         targetType: 'QueryRequest',
         targetId: request.id,
-        metadata: { previousSqlHash: previousHash, sqlHash: request.sqlHash, queryType: assessed.classification.type, tables: request.tables },
+        metadata: { previousSqlHash: previousHash, sqlHash: request.sqlHash, revision: request.revision, queryType: assessed.classification.type, tables: request.tables },
       });
       await this.recordAssessment(em, actor.orgId, by, request.id, assessed);
       return request;
@@ -512,7 +512,7 @@ export class QueryRequestService {
       if (input.sqlHash && input.sqlHash !== request.sqlHash) {
         throw new ConflictError('the statement has changed since you read it (its sqlHash differs); read it again before deciding');
       }
-      if (await em.count(ReviewDecisionEntity, { requestId: request.id, reviewerId: actor.userId, stage: request.currentStage, sqlHash: request.sqlHash })) {
+      if (await em.count(ReviewDecisionEntity, { requestId: request.id, reviewerId: actor.userId, stage: request.currentStage, revision: request.revision })) {
         throw new ConflictError(`you have already decided stage ${request.currentStage} of this request`);
       }
       em.create(ReviewDecisionEntity, {
@@ -523,14 +523,15 @@ export class QueryRequestService {
         decision: input.decision,
         comment: input.comment ?? null,
         sqlHash: request.sqlHash,
+        revision: request.revision,
       });
       await em.flush();
       const decidedStage = request.currentStage;
       if (input.decision === 'REJECT') request.status = 'REJECTED';
       else if (input.decision === 'REQUEST_CHANGES') request.status = 'CHANGES_REQUESTED';
       else {
-        // Only approvals of this exact text count: a revision starts the review again.
-        const approvals = await em.count(ReviewDecisionEntity, { requestId: request.id, stage: decidedStage, decision: 'APPROVE', sqlHash: request.sqlHash });
+        // Only approvals of this revision count: a revision starts the review again, even back to an earlier text.
+        const approvals = await em.count(ReviewDecisionEntity, { requestId: request.id, stage: decidedStage, decision: 'APPROVE', revision: request.revision });
         if (approvals >= request.plan.minApprovalsRequired) {
           const lastStage = Math.max(1, ...request.plan.approvers.map((a) => a.stage));
           if (decidedStage < lastStage) request.currentStage = decidedStage + 1;
