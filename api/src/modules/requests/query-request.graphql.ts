@@ -381,6 +381,10 @@ export function defineQueryRequestSchema(): void {
   const DecideManyInput = builder.inputType('DecideQueryRequestsInput', {
     fields: (t) => ({
       requestIds: t.idList({ required: true, validate: z.array(z.uuid()).min(1).max(100, 'at most 100 requests at once') }),
+      sqlHashes: t.stringList({
+        description: 'The sqlHash of each request as you read it, in the order of requestIds: a request revised since is refused (Conflict) instead of decided.',
+        validate: z.array(z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 in hex')).max(100),
+      }),
       decision: t.field({ type: DecisionEnum, required: true }),
       comment: t.string({ description: 'Required to REJECT or REQUEST_CHANGES; the same comment on each.', validate: z.string().max(5000) }),
     }),

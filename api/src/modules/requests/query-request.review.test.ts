@@ -122,6 +122,20 @@ it('decides many requests at once, each on its own: one it may not decide does n
   ]);
 });
 
+it('binds each bulk decision to the text the reviewer read when sqlHashes are given', async () => {
+  const first = (await submit("update accounts set tier = 'e' where id = 1", analyst)).data!;
+  const second = (await submit("update accounts set tier = 'f' where id = 2", analyst)).data!;
+  const read = [await sqlHashOf(first.id), await sqlHashOf(second.id)];
+  await decide(second.id, 'REQUEST_CHANGES', secondReviewer, 'narrow');
+  await revise(second.id, "update accounts set tier = 'f' where id = 2 and tier = 'basic'", analyst);
+  const outcomes = (await mutate<BulkOutcome[]>('decideQueryRequests',
+    `mutation($input: DecideQueryRequestsInput!) { decideQueryRequests(input: $input) { __typename ... on MutationDecideQueryRequestsSuccess { data { requestId request { id status } error { code message } } } ... on Error { code message } } }`,
+    { input: { requestIds: [first.id, second.id], sqlHashes: read, decision: 'APPROVE' } }, reviewer)).data!;
+  expect(outcomes.map((o) => o.request?.status ?? o.error?.code)).toEqual(['APPROVED', 'CONFLICT']);
+  expect(await mutate('decideQueryRequests', 'mutation($input: DecideQueryRequestsInput!) { decideQueryRequests(input: $input) { __typename ... on Error { code } } }',
+    { input: { requestIds: [first.id, second.id], sqlHashes: [read[0]], decision: 'APPROVE' } }, reviewer)).toMatchObject({ __typename: 'ValidationError' });
+});
+
 it('refuses a bulk REJECT without a comment, an empty list, and a submitter without review rights, changing nothing', async () => {
   const pending = (await submit("update accounts set tier = 'd' where id = 10", analyst)).data!;
   const before = await rowCounts(t.databaseUrl!);

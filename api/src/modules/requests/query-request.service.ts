@@ -563,11 +563,20 @@ export class QueryRequestService {
    * One decision on several requests (the review queue's bulk action): each is decided in its own transaction
    * with every rule of `decide`, so one that fails (not eligible, decided meanwhile …) leaves the others decided.
    */
-  async decideMany(actor: Actor, origin: Origin, input: Omit<DecideInput, 'requestId' | 'sqlHash'> & { requestIds: readonly string[] }): Promise<BulkDecisionOutcome[]> {
+  async decideMany(
+    actor: Actor,
+    origin: Origin,
+    input: Omit<DecideInput, 'requestId' | 'sqlHash'> & { requestIds: readonly string[]; sqlHashes?: readonly string[] | null },
+  ): Promise<BulkDecisionOutcome[]> {
+    if (input.sqlHashes && input.sqlHashes.length !== input.requestIds.length) {
+      throw new ValidationError('sqlHashes: one per request id, in the same order', [{ path: 'sqlHashes', message: 'one per request id, in the same order' }]);
+    }
+    const hashes = new Map(input.sqlHashes ? input.requestIds.map((id, i) => [id, input.sqlHashes![i]!] as const) : []);
     const outcomes: BulkDecisionOutcome[] = [];
     for (const requestId of new Set(input.requestIds)) {
       try {
-        outcomes.push({ requestId, request: await this.decide(actor, origin, { requestId, decision: input.decision, comment: input.comment ?? null }), error: null });
+        const decided = await this.decide(actor, origin, { requestId, decision: input.decision, comment: input.comment ?? null, sqlHash: hashes.get(requestId) ?? null });
+        outcomes.push({ requestId, request: decided, error: null });
       } catch (error) {
         if (!(error instanceof DomainError) || error instanceof ValidationError) throw error;
         outcomes.push({ requestId, request: null, error });
