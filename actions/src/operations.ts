@@ -5,7 +5,7 @@
 
 const REQUEST_STATE = `fragment RequestState on QueryRequest {
   id status clientRequestId cicdOrigin datasourceId query queryType riskLevel riskScore
-  rowsAffected error scheduledFor
+  rowsAffected error scheduledFor decisionReason
   decisions { decision comment stage }
   result { columns { name type } rows rowCount truncated }
 }`;
@@ -99,6 +99,8 @@ export interface RequestState {
   rowsAffected: number | null;
   error: string | null;
   scheduledFor: string | null;
+  /** Why it went where it went without a person deciding (a routing policy's reason, a timeout). */
+  decisionReason: string | null;
   decisions: { decision: 'APPROVE' | 'REJECT' | 'REQUEST_CHANGES'; comment: string | null; stage: number }[];
   result: { columns: { name: string; type: string }[]; rows: unknown[][]; rowCount: number; truncated: boolean } | null;
 }

@@ -179,7 +179,8 @@ export async function runQuery(client: GraphQLClient, options: RunQueryOptions, 
 }
 
 export function describe(state: RequestState, execute: boolean): { exitCode: ExitCode; message: string } {
-  const comment = [...state.decisions].reverse().find((d) => d.decision !== 'APPROVE' && d.comment)?.comment;
+  // A reviewer's comment, or else the reason a policy or a timeout gave.
+  const comment = [...state.decisions].reverse().find((d) => d.decision !== 'APPROVE' && d.comment)?.comment ?? state.decisionReason;
   switch (state.status) {
     case 'EXECUTED':
       return { exitCode: EXIT.OK, message: `executed: ${hasRows(state) ? `${state.result!.rowCount} row(s)` : `${state.rowsAffected ?? 0} row(s) affected`}` };
@@ -194,7 +195,7 @@ export function describe(state: RequestState, execute: boolean): { exitCode: Exi
     case 'CANCELLED':
       return { exitCode: EXIT.DENIED, message: 'cancelled' };
     case 'TIMED_OUT':
-      return { exitCode: EXIT.TIMEOUT, message: 'timed out waiting for review on the server' };
+      return { exitCode: EXIT.TIMEOUT, message: `timed out waiting for review on the server${state.decisionReason ? ` (${state.decisionReason})` : ''}` };
     case 'FAILED':
       return { exitCode: EXIT.FAILED, message: `failed: ${state.error ?? 'no error message'}` };
     default:

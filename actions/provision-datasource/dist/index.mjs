@@ -19880,7 +19880,7 @@ async function interruptible(work, io, onInterrupt) {
 // src/operations.ts
 var REQUEST_STATE = `fragment RequestState on QueryRequest {
   id status clientRequestId cicdOrigin datasourceId query queryType riskLevel riskScore
-  rowsAffected error scheduledFor
+  rowsAffected error scheduledFor decisionReason
   decisions { decision comment stage }
   result { columns { name type } rows rowCount truncated }
 }`;

@@ -19917,7 +19917,7 @@ import { randomUUID as randomUUID2 } from "node:crypto";
 // src/operations.ts
 var REQUEST_STATE = `fragment RequestState on QueryRequest {
   id status clientRequestId cicdOrigin datasourceId query queryType riskLevel riskScore
-  rowsAffected error scheduledFor
+  rowsAffected error scheduledFor decisionReason
   decisions { decision comment stage }
   result { columns { name type } rows rowCount truncated }
 }`;
@@ -21604,7 +21604,7 @@ async function runQuery(client, options, pending = new PendingRequest()) {
   return { ...describe(state, options.execute), request: state, datasource: { id: datasource.id, name: datasource.name }, clientRequestId, transport };
 }
 function describe(state, execute) {
-  const comment = [...state.decisions].reverse().find((d) => d.decision !== "APPROVE" && d.comment)?.comment;
+  const comment = [...state.decisions].reverse().find((d) => d.decision !== "APPROVE" && d.comment)?.comment ?? state.decisionReason;
   switch (state.status) {
     case "EXECUTED":
       return { exitCode: EXIT.OK, message: `executed: ${hasRows(state) ? `${state.result.rowCount} row(s)` : `${state.rowsAffected ?? 0} row(s) affected`}` };
@@ -21617,7 +21617,7 @@ function describe(state, execute) {
     case "CANCELLED":
       return { exitCode: EXIT.DENIED, message: "cancelled" };
     case "TIMED_OUT":
-      return { exitCode: EXIT.TIMEOUT, message: "timed out waiting for review on the server" };
+      return { exitCode: EXIT.TIMEOUT, message: `timed out waiting for review on the server${state.decisionReason ? ` (${state.decisionReason})` : ""}` };
     case "FAILED":
       return { exitCode: EXIT.FAILED, message: `failed: ${state.error ?? "no error message"}` };
     default:
