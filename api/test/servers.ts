@@ -150,7 +150,8 @@ async function startMariadb(session: Session, bin: Binaries): Promise<string> {
   const log = join(dir, 'error.log');
   const port = await freePort();
   // --no-defaults must come first; it keeps /etc/mysql out of the picture.
-  const common = ['--no-defaults', `--datadir=${join(dir, 'data')}`, ...(RUNNING_AS_ROOT ? ['--user=mysql'] : [])];
+  // Its own temporary folder: servers bootstrapping at once in the shared /tmp collided on temporary tables.
+  const common = ['--no-defaults', `--datadir=${join(dir, 'data')}`, `--tmpdir=${dir}`, ...(RUNNING_AS_ROOT ? ['--user=mysql'] : [])];
   const client = ['--no-defaults', '--host=127.0.0.1', `--port=${port}`, '--user=root', '--connect-timeout=2'];
   return withLogTail('MariaDB', log, async () => {
     await run(bin, bin.mariadbInstallDb, [...common, '--auth-root-authentication-method=normal', '--skip-test-db']);

@@ -351,6 +351,42 @@ export const RESOURCES: ResourceSpec[] = [
         }
       },
       {
+        "field": "replicaHost",
+        "input": "replicaHost",
+        "required": false,
+        "optional": true,
+        "computed": false,
+        "sensitive": false,
+        "writeOnly": false,
+        "nullable": true,
+        "replace": false,
+        "triggers": null,
+        "version": null,
+        "description": "A read replica of the same database (same user and password); omit for none.",
+        "name": "replica_host",
+        "type": {
+          "kind": "string"
+        }
+      },
+      {
+        "field": "replicaPort",
+        "input": "replicaPort",
+        "required": false,
+        "optional": true,
+        "computed": false,
+        "sensitive": false,
+        "writeOnly": false,
+        "nullable": true,
+        "replace": false,
+        "triggers": null,
+        "version": null,
+        "description": "Default: the engine default.",
+        "name": "replica_port",
+        "type": {
+          "kind": "number"
+        }
+      },
+      {
         "field": "requireReviewReads",
         "input": "requireReviewReads",
         "required": false,

@@ -221,6 +221,10 @@ export type UpsertDatasourceInput = {
   password?: string | null | undefined;
   /** Default: the engine default (5432, 3306). */
   port?: number | null | undefined;
+  /** A read replica of the same database (same user and password); omit for none. */
+  replicaHost?: string | null | undefined;
+  /** Default: the engine default. */
+  replicaPort?: number | null | undefined;
   requireReviewReads?: boolean | null | undefined;
   requireReviewWrites?: boolean | null | undefined;
   reviewPlanId?: string | number | null | undefined;

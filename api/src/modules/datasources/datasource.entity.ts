@@ -19,6 +19,9 @@ export const DatasourceEntity = defineEntity({
     dbType: p.enum(DB_TYPES),
     host: p.string().length(255),
     port: p.integer(),
+    /** A read replica (same database, user and password): proven reads run there, falling back to the primary. */
+    replicaHost: p.string().length(255).nullable(),
+    replicaPort: p.integer().nullable(),
     databaseName: p.string().length(255),
     username: p.string().length(255),
     /** AES-256-GCM (crypto/secretbox.ts); never leaves the server. */

@@ -21,6 +21,8 @@ export interface DatasourceSettings {
   dbType: DbType;
   host: string;
   port: number;
+  replicaHost: string | null;
+  replicaPort: number | null;
   databaseName: string;
   username: string;
   sslMode: SslMode;
@@ -70,7 +72,7 @@ const DEFAULTS = {
 
 const DEFAULT_PORTS: Record<DbType, number> = { POSTGRESQL: 5432, MYSQL: 3306, MARIADB: 3306 };
 /** Fields whose change needs a new pool and a fresh connection test. */
-const CONNECTION_FIELDS = ['dbType', 'host', 'port', 'databaseName', 'username', 'sslMode', 'connectionPoolSize', 'statementTimeoutSeconds'] as const;
+const CONNECTION_FIELDS = ['dbType', 'host', 'port', 'replicaHost', 'replicaPort', 'databaseName', 'username', 'sslMode', 'connectionPoolSize', 'statementTimeoutSeconds'] as const;
 
 export class DatasourceService extends AuditedService {
   private readonly encryptionKey: Buffer;
@@ -194,6 +196,12 @@ export class DatasourceService extends AuditedService {
     return specOf(datasource, password);
   }
 
+  /** The read replica's connection (its own pool, the primary's credentials), or null when there is none. */
+  replicaSpec(datasource: Datasource): ConnectionSpec | null {
+    if (!datasource.replicaHost) return null;
+    return { ...this.connectionSpec(datasource), host: datasource.replicaHost, port: datasource.replicaPort ?? DEFAULT_PORTS[datasource.dbType] };
+  }
+
   async mustFind(em: EntityManager, id: string): Promise<Datasource> {
     const datasource = await em.findOne(DatasourceEntity, { id });
     if (!datasource) throw new NotFoundError('Datasource', id);
@@ -211,6 +219,8 @@ function settingsOf(input: UpsertDatasourceInput): DatasourceSettings {
     dbType: input.dbType,
     host: input.host,
     port: input.port ?? DEFAULT_PORTS[input.dbType],
+    replicaHost: input.replicaHost ?? null,
+    replicaPort: input.replicaHost ? (input.replicaPort ?? DEFAULT_PORTS[input.dbType]) : null,
     databaseName: input.databaseName,
     username: input.username,
     sslMode: pick('sslMode'),
@@ -257,6 +267,7 @@ function validate(settings: DatasourceSettings): void {
     if (!Number.isInteger(value) || value < min || value > max) issues.push({ path, message: `must be ${min} to ${max}` });
   };
   range('port', 1, 65535);
+  if (settings.replicaHost !== null) range('replicaPort', 1, 65535);
   range('connectionPoolSize', 1, 100);
   range('maxRowsPerQuery', 1, 100_000);
   range('statementTimeoutSeconds', 1, 3600);

@@ -92,6 +92,8 @@ export const QueryRequestEntity = defineEntity({
     error: p.text().nullable(),
     result: p.json<ResultSnapshot>().nullable(),
     executedAt: p.datetime().nullable(),
+    /** Where it ran: the primary, or the datasource's read replica (FEATURES B3). */
+    executedOn: p.enum(['PRIMARY', 'REPLICA'] as const).nullable(),
     createdAt: createdAtColumn(),
     updatedAt: updatedAtColumn(),
   },

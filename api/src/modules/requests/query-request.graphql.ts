@@ -147,6 +147,11 @@ export function defineQueryRequestSchema(): void {
         },
       }),
       executedAt: t.expose('executedAt', { type: 'DateTime', nullable: true }),
+      executedOn: t.string({
+        nullable: true,
+        description: 'PRIMARY, or REPLICA when a read ran on the datasource’s read replica.',
+        resolve: (r) => r.executedOn ?? null,
+      }),
       createdAt: t.expose('createdAt', { type: 'DateTime' }),
       updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
     }),

@@ -792,14 +792,26 @@ export class QueryRequestService {
   private async run(orgId: string, by: AuditOrigin, { request, datasource, classification, access, policies, predicates }: Claim): Promise<QueryRequest> {
     const id = request.id;
     let outcome: { result: ExecutionResult; classification: Classification; rowSecurityPolicyIds: string[] } | { error: string };
+    // FEATURES B3: a proven read goes to the replica when there is one; a replica that cannot be reached (not a
+    // statement that fails there) sends it to the primary, and the fallback is audited with the run.
+    let target: { on: 'PRIMARY' | 'REPLICA'; replicaError: string | null } = { on: 'PRIMARY', replicaError: null };
     try {
       const rewritten = await filtered(datasource, classification, request.sqlText, predicates);
       const maxRows = Math.min(access.maxRows ?? datasource.maxRowsPerQuery, datasource.maxRowsPerQuery);
-      const result = await engineFor(datasource.dbType).execute(datasource.id, this.datasources.connectionSpec(datasource), {
-        statements: rewritten.statements,
-        readOnly: classification.readOnly,
-        maxRows,
-      });
+      const execution = { statements: rewritten.statements, readOnly: classification.readOnly, maxRows };
+      const engine = engineFor(datasource.dbType);
+      const replica = classification.readOnly ? this.datasources.replicaSpec(datasource) : null;
+      let result: ExecutionResult | null = null;
+      if (replica) {
+        try {
+          result = await engine.execute(`${datasource.id}:replica`, replica, execution);
+          target = { on: 'REPLICA', replicaError: null };
+        } catch (error) {
+          if (!(error instanceof EngineError) || (error.kind !== 'CONNECTION' && error.kind !== 'AUTHENTICATION')) throw error;
+          target = { on: 'PRIMARY', replicaError: error.message };
+        }
+      }
+      result ??= await engine.execute(datasource.id, this.datasources.connectionSpec(datasource), execution);
       outcome = { result, classification, rowSecurityPolicyIds: rewritten.appliedPolicyIds };
     } catch (error) {
       if (!(error instanceof EngineError) && !(error instanceof DomainError)) throw error;
@@ -815,8 +827,17 @@ export class QueryRequestService {
         await this.audit.append(em, orgId, by, { action: 'QUERY_FAILED', targetType: 'QueryRequest', targetId: id, metadata: { error: outcome.error } });
         return row;
       }
+      if (target.replicaError !== null) {
+        await this.audit.append(em, orgId, by, {
+          action: 'QUERY_REPLICA_FALLBACK',
+          targetType: 'QueryRequest',
+          targetId: id,
+          metadata: { datasourceId: datasource.id, replicaHost: datasource.replicaHost, error: target.replicaError },
+        });
+      }
       const masked = maskResult(outcome.result, outcome.classification, access, policies, this.maskingKey);
       row.status = 'EXECUTED';
+      row.executedOn = target.on;
       row.rowsAffected = outcome.result.rowsAffected;
       row.durationMs = Math.round(outcome.result.durationMs);
       row.result = { columns: outcome.result.columns.map(({ name, type }) => ({ name, type })), rows: masked.rows, rowCount: masked.rows.length, truncated: outcome.result.truncated };
@@ -829,6 +850,7 @@ export class QueryRequestService {
           truncated: outcome.result.truncated,
           rowsAffected: outcome.result.rowsAffected,
           durationMs: row.durationMs,
+          executedOn: target.on,
           maskingPolicyIds: masked.appliedPolicyIds,
           maskedColumns: masked.maskedColumns,
           rowSecurityPolicyIds: outcome.rowSecurityPolicyIds,

@@ -151,6 +151,16 @@ export class DataAccessflowDatasource extends cdktn.TerraformDataSource {
     return this.getNumberAttribute('port');
   }
 
+  // replica_host - computed: true, optional: false, required: false
+  public get replicaHost() {
+    return this.getStringAttribute('replica_host');
+  }
+
+  // replica_port - computed: true, optional: false, required: false
+  public get replicaPort() {
+    return this.getNumberAttribute('replica_port');
+  }
+
   // require_review_reads - computed: true, optional: false, required: false
   public get requireReviewReads() {
     return this.getBooleanAttribute('require_review_reads');

@@ -58,6 +58,18 @@ export interface DatasourceConfig extends cdktn.TerraformMetaArguments {
   */
   readonly port?: number;
   /**
+  * A read replica of the same database (same user and password); omit for none.
+  *
+  * Docs at Terraform Registry: {@link https://registry.accessflow.dev/providers/accessflow/accessflow/latest/docs/resources/datasource#replica_host Datasource#replica_host}
+  */
+  readonly replicaHost?: string;
+  /**
+  * Default: the engine default.
+  *
+  * Docs at Terraform Registry: {@link https://registry.accessflow.dev/providers/accessflow/accessflow/latest/docs/resources/datasource#replica_port Datasource#replica_port}
+  */
+  readonly replicaPort?: number;
+  /**
   * Docs at Terraform Registry: {@link https://registry.accessflow.dev/providers/accessflow/accessflow/latest/docs/resources/datasource#require_review_reads Datasource#require_review_reads}
   */
   readonly requireReviewReads?: boolean | cdktn.IResolvable;
@@ -153,6 +165,8 @@ export class Datasource extends cdktn.TerraformResource {
     this._password = config.password;
     this._passwordWoVersion = config.passwordWoVersion;
     this._port = config.port;
+    this._replicaHost = config.replicaHost;
+    this._replicaPort = config.replicaPort;
     this._requireReviewReads = config.requireReviewReads;
     this._requireReviewWrites = config.requireReviewWrites;
     this._reviewPlanId = config.reviewPlanId;
@@ -339,6 +353,38 @@ export class Datasource extends cdktn.TerraformResource {
     return this._port;
   }
 
+  // replica_host - computed: false, optional: true, required: false
+  private _replicaHost?: string; 
+  public get replicaHost() {
+    return this.getStringAttribute('replica_host');
+  }
+  public set replicaHost(value: string) {
+    this._replicaHost = value;
+  }
+  public resetReplicaHost() {
+    this._replicaHost = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get replicaHostInput() {
+    return this._replicaHost;
+  }
+
+  // replica_port - computed: false, optional: true, required: false
+  private _replicaPort?: number; 
+  public get replicaPort() {
+    return this.getNumberAttribute('replica_port');
+  }
+  public set replicaPort(value: number) {
+    this._replicaPort = value;
+  }
+  public resetReplicaPort() {
+    this._replicaPort = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get replicaPortInput() {
+    return this._replicaPort;
+  }
+
   // require_review_reads - computed: true, optional: true, required: false
   private _requireReviewReads?: boolean | cdktn.IResolvable; 
   public get requireReviewReads() {
@@ -501,6 +547,8 @@ export class Datasource extends cdktn.TerraformResource {
       password: this.markWriteOnlyAttribute(cdktn.stringToTerraform(this._password)),
       password_wo_version: cdktn.numberToTerraform(this._passwordWoVersion),
       port: cdktn.numberToTerraform(this._port),
+      replica_host: cdktn.stringToTerraform(this._replicaHost),
+      replica_port: cdktn.numberToTerraform(this._replicaPort),
       require_review_reads: cdktn.booleanToTerraform(this._requireReviewReads),
       require_review_writes: cdktn.booleanToTerraform(this._requireReviewWrites),
       review_plan_id: cdktn.stringToTerraform(this._reviewPlanId),
@@ -576,6 +624,18 @@ export class Datasource extends cdktn.TerraformResource {
       },
       port: {
         value: cdktn.numberToHclTerraform(this._port),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "number",
+      },
+      replica_host: {
+        value: cdktn.stringToHclTerraform(this._replicaHost),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      replica_port: {
+        value: cdktn.numberToHclTerraform(this._replicaPort),
         isBlock: false,
         type: "simple",
         storageClassType: "number",
