@@ -102,6 +102,7 @@ export class RequestGroupService extends AuditedService {
         !decisions[i]!.some((d) => d.reviewerId === actor.userId && d.stage === m.currentStage && d.revision === m.revision),
     );
     if (decidable.length === 0) throw new ForbiddenError('you may not decide any member of this request group now');
+    const reason = input.decision === 'APPROVE' ? null : `${input.decision} by a reviewer`;
     try {
       for (const member of decidable) {
         // A member decided by someone else meanwhile (Conflict) is skipped; the others still get this decision.
@@ -109,10 +110,12 @@ export class RequestGroupService extends AuditedService {
           if (!(error instanceof ConflictError)) throw error;
         });
       }
-    } finally {
-      await this.settle(actor, origin, group.id, input.decision === 'APPROVE' ? null : `${input.decision} by a reviewer`);
+    } catch (error) {
+      // Whatever was decided before the error still moves the group.
+      await this.settle(actor, origin, group.id, reason);
+      throw error;
     }
-    return this.settle(actor, origin, group.id, null);
+    return this.settle(actor, origin, group.id, reason);
   }
 
   /** The submitter runs an approved group: members in order, each through every check of an execution. */
@@ -130,16 +133,22 @@ export class RequestGroupService extends AuditedService {
     const members = await this.membersOf(actor.orgId, id);
     try {
       await this.runMembers(actor, origin, claimed, members);
-    } finally {
-      // However the run ended (even by an error), no member is left waiting to run and the group gets its outcome.
-      for (const member of await this.membersOf(actor.orgId, id)) {
-        if (member.status === 'APPROVED') await this.requests.cancel(actor, origin, member.id, true).catch(() => undefined);
-      }
-      const ran = (await this.membersOf(actor.orgId, id)).filter((m) => m.status === 'EXECUTED').length;
-      const outcome: RequestGroupStatus = ran === members.length ? 'EXECUTED' : ran > 0 ? 'PARTIALLY_EXECUTED' : 'FAILED';
-      await this.settle(actor, origin, id, `${ran} of ${members.length} members ran`, outcome);
+    } catch (error) {
+      await this.finishRun(actor, origin, id);
+      throw error;
     }
-    return (await this.get(actor, id))!;
+    return this.finishRun(actor, origin, id);
+  }
+
+  /** However a run ended (even by an error): no member is left waiting to run, and the group gets its outcome. */
+  private async finishRun(actor: Actor, origin: Origin, id: string): Promise<RequestGroup> {
+    const members = await this.membersOf(actor.orgId, id);
+    for (const member of members) {
+      if (member.status === 'APPROVED') await this.requests.cancel(actor, origin, member.id, true).catch(() => undefined);
+    }
+    const ran = members.filter((m) => m.status === 'EXECUTED').length;
+    const outcome: RequestGroupStatus = ran === members.length ? 'EXECUTED' : ran > 0 ? 'PARTIALLY_EXECUTED' : 'FAILED';
+    return this.settle(actor, origin, id, `${ran} of ${members.length} members ran`, outcome);
   }
 
   private async runMembers(actor: Actor, origin: Origin, claimed: RequestGroup, members: QueryRequest[]): Promise<void> {

@@ -20,8 +20,7 @@ import { UserEntity } from '../identity/user.entity.ts';
 import { accessOf, assertAllowed, assertRoleMay, defaultSchemaOf } from '../requests/admission.ts';
 import { classify } from '../requests/classify.ts';
 import { analyzeRisk } from '../requests/risk.ts';
-import { ReviewPlanEntity } from '../review/review-plan.entity.ts';
-import { REVIEW_PLAN_TEMPLATES } from '../review/review-plan.service.ts';
+import { reviewPlanOf } from '../review/approvers.ts';
 import type { RiskAnalysis } from '../risk/rule-analyzer.ts';
 import { groupIdsIn, parseCondition, parseTimeZone } from './condition.ts';
 import { route, ROUTING_ACTIONS, type RoutingAction, type RoutingDecision, type RoutingFacts, type RoutingOutcome } from './evaluate.ts';
@@ -298,7 +297,7 @@ export class RoutingPolicyService extends AuditedService {
         requesterRole: subject.role,
         requesterGroupIds: groupIds,
         cicdOrigin: input.cicdOrigin ?? origin.ci,
-        planMinApprovals: await planMinApprovals(em, datasource),
+        planMinApprovals: (await reviewPlanOf(em, datasource)).minApprovalsRequired,
         now: input.at ?? new Date(),
       });
       const outcome = route(await this.applicable(em, datasource.id), facts);
@@ -309,10 +308,4 @@ export class RoutingPolicyService extends AuditedService {
   private applicable(em: EntityManager, datasourceId: string): Promise<RoutingPolicy[]> {
     return em.find(RoutingPolicyEntity, { enabled: true, $or: [{ datasourceId }, { datasourceId: null }] }, { orderBy: { priority: 'asc' } });
   }
-}
-
-/** The review plan's minimum approvals per stage (the default plan's when the datasource names none). */
-export async function planMinApprovals(em: EntityManager, datasource: Datasource): Promise<number> {
-  const plan = datasource.reviewPlanId ? await em.findOne(ReviewPlanEntity, { id: datasource.reviewPlanId }, { fields: ['minApprovalsRequired'] }) : null;
-  return plan?.minApprovalsRequired ?? REVIEW_PLAN_TEMPLATES.STANDARD.minApprovalsRequired;
 }
