@@ -20,6 +20,11 @@ export const OrganizationEntity = defineEntity({
     auditHeadSeq: p.bigint('number').default(0),
     auditHeadHash: p.string().length(64).nullable(),
     auditHeadMac: p.string().length(64).nullable(),
+    /**
+     * Bumped by every committed change other than a query's own events (see AuditService): a configuration read
+     * (grants, policies, plans, memberships…) is still current exactly while this number is unchanged.
+     */
+    configVersion: p.bigint('number').default(0),
     createdAt: createdAtColumn(),
     updatedAt: updatedAtColumn(),
   },
