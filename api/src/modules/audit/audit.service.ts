@@ -51,9 +51,48 @@ const VERIFY_BATCH = 2_000;
 
 export const auditTopic = (orgId: string) => `audit:${orgId}`;
 
+interface ChainHead {
+  seq: number;
+  hash: string | null;
+  /** The organization's configuration version when the chain was locked. */
+  configVersion: number;
+  /** An event of this transaction may change configuration: the version moves on at commit. */
+  configChanged: boolean;
+}
+
+/**
+ * Events that never change what a configuration read returns (a query's own lifecycle, sign-ins, exports).
+ * Anything else — including an action added later and not listed here — moves the configuration version on.
+ */
+const CONFIGURATION_NEUTRAL = new Set([
+  'QUERY_SUBMITTED',
+  'QUERY_ANALYZED',
+  'QUERY_APPROVED',
+  'QUERY_REJECTED',
+  'QUERY_REVIEW_REQUIRED',
+  'QUERY_DECISION',
+  'QUERY_REVISED',
+  'QUERY_CANCELLED',
+  'QUERY_EXECUTION_STARTED',
+  'QUERY_EXECUTED',
+  'QUERY_FAILED',
+  'QUERY_TIMED_OUT',
+  'QUERY_IMPACT_PREVIEWED',
+  'QUERY_REPLICA_FALLBACK',
+  'QUERY_BREAK_GLASS_EXECUTED',
+  'USER_LOGIN',
+  'USER_LOGIN_FAILED',
+  'SESSION_REFRESHED',
+  'AUDIT_EXPORTED',
+]);
+
+function configChanging(action: string): boolean {
+  return !CONFIGURATION_NEUTRAL.has(action);
+}
+
 export class AuditService {
   /** Chain heads per open transaction (its entity manager), valid while the transaction holds the chain lock. */
-  private readonly heads = new WeakMap<EntityManager, Map<string, { seq: number; hash: string | null }>>();
+  private readonly heads = new WeakMap<EntityManager, Map<string, ChainHead>>();
   private readonly store: Store;
   private readonly bus: Bus;
   private readonly hmacKey: Buffer;
@@ -96,12 +135,22 @@ export class AuditService {
     });
     head.seq = event.seq;
     head.hash = event.hash;
+    if (configChanging(entry.action)) head.configChanged = true;
     this.store.afterCommit(em, () => void this.bus.publish(auditTopic(orgId), { id: event.id }));
     return event;
   }
 
+  /**
+   * Locks the organization's chain for the rest of the transaction (its row, which holds the chain's anchor) and
+   * returns its configuration version as of that lock: a configuration read at this version is still current,
+   * since every configuration change appends under the same lock (see `configChanging`).
+   */
+  async lockChain(em: EntityManager, orgId: string): Promise<number> {
+    return (await this.chainHead(em, orgId)).configVersion;
+  }
+
   /** The chain head of `orgId` as this transaction sees it, locking the chain on first use. */
-  private async chainHead(em: EntityManager, orgId: string): Promise<{ seq: number; hash: string | null }> {
+  private async chainHead(em: EntityManager, orgId: string): Promise<ChainHead> {
     let heads = this.heads.get(em);
     if (!heads) {
       heads = new Map();
@@ -109,20 +158,23 @@ export class AuditService {
     }
     const known = heads.get(orgId);
     if (known) return known;
-    // One writer per organization chain at a time: the lock is held until the transaction ends.
-    await em.execute('select pg_advisory_xact_lock(hashtextextended(?, 0))', [`audit:${orgId}`]);
-    const [last] = await em.execute<{ seq: string | number; hash: string }[]>(
-      'select seq, hash from audit_events where organization_id = ? order by seq desc limit 1',
+    // One writer per organization chain at a time: the anchor row stays locked until the transaction ends. An
+    // organization created in this same transaction has no row yet, and no events: nobody else can append to it.
+    const [anchor] = await em.execute<{ seq: string | number; hash: string | null; config_version: string | number }[]>(
+      'select audit_head_seq as seq, audit_head_hash as hash, config_version from organizations where id = ? for update',
       [orgId],
     );
-    const head = { seq: last ? Number(last.seq) : 0, hash: last?.hash ?? null };
+    const lockedAt = anchor ? Number(anchor.seq) : 0;
+    const head: ChainHead = { seq: lockedAt, hash: anchor?.hash ?? null, configVersion: anchor ? Number(anchor.config_version) : 0, configChanged: false };
     heads.set(orgId, head);
     // The anchor follows the head once per transaction, just before it commits.
     this.store.beforeCommit(em, async () => {
-      await em.execute('update organizations set audit_head_seq = ?, audit_head_hash = ?, audit_head_mac = ? where id = ?', [
+      if (head.seq === lockedAt) return;
+      await em.execute('update organizations set audit_head_seq = ?, audit_head_hash = ?, audit_head_mac = ?, config_version = config_version + ? where id = ?', [
         head.seq,
         head.hash,
         anchorMac(this.hmacKey, orgId, head.seq, head.hash),
+        head.configChanged ? 1 : 0,
         orgId,
       ]);
     });

@@ -17,6 +17,8 @@ export interface EffectiveAccess {
   /** null = the datasource's cap. */
   maxRows: number | null;
   grantIds: string[];
+  /** When the earliest of the applying grants expires, and this access with it; null = no expiry. */
+  changesAt: Date | null;
 }
 
 export const NO_ACCESS: EffectiveAccess = {
@@ -29,6 +31,7 @@ export const NO_ACCESS: EffectiveAccess = {
   restrictedColumns: new Set(),
   maxRows: null,
   grantIds: [],
+  changesAt: null,
 };
 
 export function combineGrants(grants: readonly Grant[], now = new Date()): EffectiveAccess {
@@ -47,6 +50,7 @@ export function combineGrants(grants: readonly Grant[], now = new Date()): Effec
     restrictedColumns: new Set([...restricted[0]!].filter((column) => restricted.every((set) => set.has(column)))),
     maxRows: live.some((g) => g.maxRows === null || g.maxRows === undefined) ? null : Math.max(...live.map((g) => g.maxRows!)),
     grantIds: live.map((g) => g.id),
+    changesAt: live.reduce<Date | null>((earliest, g) => (g.expiresAt && (!earliest || g.expiresAt < earliest) ? g.expiresAt : earliest), null),
   };
 }
 

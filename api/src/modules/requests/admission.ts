@@ -21,6 +21,7 @@ const FULL_ACCESS: EffectiveAccess = {
   restrictedColumns: new Set(),
   maxRows: null,
   grantIds: [],
+  changesAt: null,
 };
 
 /** Admins pass the per-datasource check for ordinary submissions (as in the seed); everyone else needs grants. */

@@ -23,7 +23,7 @@ import { analyzeRisk } from '../requests/risk.ts';
 import { reviewPlanOf } from '../review/approvers.ts';
 import type { RiskAnalysis } from '../risk/rule-analyzer.ts';
 import { groupIdsIn, parseCondition, parseTimeZone } from './condition.ts';
-import { route, ROUTING_ACTIONS, type RoutingAction, type RoutingDecision, type RoutingFacts, type RoutingOutcome } from './evaluate.ts';
+import { route, ROUTING_ACTIONS, type RoutingAction, type RoutingFacts, type RoutingOutcome } from './evaluate.ts';
 import { RoutingPolicyEntity, type RoutingPolicy } from './routing-policy.entity.ts';
 
 export interface UpsertRoutingPolicyInput {
@@ -254,13 +254,6 @@ export class RoutingPolicyService extends AuditedService {
     });
   }
 
-  /**
-   * For the request workflow, inside its transaction (`em` is tenant-scoped): the decision of the first policy
-   * that applies, or null when none does (the review plan decides). See evaluate.ts for the verdicts.
-   */
-  async decide(em: EntityManager, facts: RoutingFacts): Promise<RoutingDecision | null> {
-    return route(await this.applicable(em, facts.datasourceId), facts).decision;
-  }
 
   /** What routing would decide for this statement, submitted now (or `at`) by the caller or `asUserId`; nothing is written. */
   async simulate(actor: Actor, origin: Origin, input: SimulateRoutingInput): Promise<RoutingSimulation> {
@@ -305,7 +298,12 @@ export class RoutingPolicyService extends AuditedService {
     });
   }
 
-  private applicable(em: EntityManager, datasourceId: string): Promise<RoutingPolicy[]> {
+  /**
+   * The enabled policies that may apply to a datasource's requests (its own and the organization-wide ones), in
+   * evaluation order: the request workflow reads them with its other admission inputs and evaluates them with
+   * `route` (evaluate.ts) at submission time.
+   */
+  applicable(em: EntityManager, datasourceId: string): Promise<RoutingPolicy[]> {
     return em.find(RoutingPolicyEntity, { enabled: true, $or: [{ datasourceId }, { datasourceId: null }] }, { orderBy: { priority: 'asc' } });
   }
 }

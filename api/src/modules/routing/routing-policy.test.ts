@@ -8,6 +8,7 @@ import { createPostgresDatabase } from '../../../test/servers.ts';
 import { createOrg, createTestApp, createUserWithKey, ok, rowCounts, setupFirstOrg, superuserQuery, type Caller, type Org, type TestApp } from '../../../test/harness.ts';
 import { DatasourceEntity } from '../datasources/datasource.entity.ts';
 import { routingFacts } from './routing-policy.service.ts';
+import { route } from './evaluate.ts';
 
 let t: TestApp;
 let org: Org;
@@ -219,13 +220,13 @@ describe('decide (for the request workflow) and simulateRouting', () => {
     for (const policy of policies) expect((await upsert(policy)).__typename).toBe('MutationUpsertRoutingPolicySuccess');
   });
 
-  it('decide: the first applicable policy inside a tenant transaction, or null', async () => {
+  it('applicable policies, routed: the first that applies, or null', async () => {
     const { store, routingPolicies } = t.app.services;
     const decideFor = (over: Partial<Parameters<typeof routingFacts>[0]['classification']>, cicdOrigin = false) =>
       store.tenant(org.orgId, async (em) => {
         const datasource = await em.findOneOrFail(DatasourceEntity, { id: datasourceId });
         const classification = { type: 'SELECT' as const, statements: [], tables: [{ schema: null, name: 'orders' }], hasWhere: true, hasLimit: false, transactional: false, readOnly: true, ...over };
-        return routingPolicies.decide(em, routingFacts({ datasource, classification, risk: { level: 'LOW', score: 5 }, requesterRole: 'ANALYST', requesterGroupIds: [], cicdOrigin, planMinApprovals: 1, now: new Date() }));
+        return route(await routingPolicies.applicable(em, datasourceId), routingFacts({ datasource, classification, risk: { level: 'LOW', score: 5 }, requesterRole: 'ANALYST', requesterGroupIds: [], cicdOrigin, planMinApprovals: 1, now: new Date() })).decision;
       });
     expect(await decideFor({ type: 'DELETE', hasWhere: false, readOnly: false })).toMatchObject({ policyName: 'block-delete-without-where', verdict: 'REJECT', reason: 'routing policy "block-delete-without-where" (AUTO_REJECT): DELETE needs a WHERE' });
     expect(await decideFor({}, true)).toMatchObject({ policyName: 'ci-reads', verdict: 'APPROVE' });

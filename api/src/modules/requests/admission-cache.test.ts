@@ -1,0 +1,113 @@
+/**
+ * The admission cache and the fast path of auto-approved reads: configuration changes move the organization's
+ * configuration version on (queries do not), a cached judgement is recorded only while that version holds, and a
+ * change that commits while a fast read is running sends it down the ordinary path, which judges it afresh.
+ */
+import { inject, afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { createPostgresDatabase } from '../../../test/servers.ts';
+import { createTestApp, createUserWithKey, ok, setupFirstOrg, superuserQuery, type Caller, type Org, type TestApp } from '../../../test/harness.ts';
+import { postgresDatasource, workflow } from './requests.fixture.ts';
+
+let t: TestApp;
+let org: Org;
+let datasourceId: string;
+let analyst: Caller & { id: string };
+let grantId: string;
+let { submit, createDatasource, mutate } = {} as ReturnType<typeof workflow>;
+
+const READ = 'select id, name, email from customers where id = 1';
+
+beforeAll(async () => {
+  t = await createTestApp();
+  ({ submit, createDatasource, mutate } = workflow(t, () => datasourceId));
+  org = await setupFirstOrg(t);
+  const targetUrl = await createPostgresDatabase(inject('postgresUrl'));
+  await superuserQuery(targetUrl, "create table customers (id int primary key, name text, email text); insert into customers values (1, 'Ada', 'ada@example.com')");
+  datasourceId = await createDatasource(postgresDatasource(targetUrl, { name: 'crm' }), org.admin);
+  analyst = await createUserWithKey(t, org.admin, 'ANALYST', 'analyst@acme.test');
+  grantId = (await upsertGrant({ canRead: true })).id;
+});
+afterAll(() => t.close());
+
+async function upsertGrant(fields: Record<string, unknown>): Promise<{ id: string }> {
+  const result = await mutate<{ id: string }>('upsertGrant',
+    `mutation($input: UpsertGrantInput!) { upsertGrant(input: $input) { __typename ... on MutationUpsertGrantSuccess { data { id } } ... on Error { message } } }`,
+    { input: { datasourceId, userId: analyst.id, ...fields } }, org.admin);
+  return result.data!;
+}
+
+async function maskColumn(columnRef: string): Promise<void> {
+  const result = await mutate('upsertMaskingPolicy',
+    `mutation($input: UpsertMaskingPolicyInput!) { upsertMaskingPolicy(input: $input) { __typename ... on Error { message } } }`,
+    { input: { datasourceId, columnRef, strategy: 'FULL' } }, org.admin);
+  expect(result.__typename).toBe('MutationUpsertMaskingPolicySuccess');
+}
+
+async function configVersion(): Promise<number> {
+  const [row] = await superuserQuery<{ v: string }>(t.databaseUrl!, 'select config_version::text as v from organizations where id = $1', [org.orgId]);
+  return Number(row!.v);
+}
+
+async function actionsOf(requestId: string): Promise<string[]> {
+  const rows = await superuserQuery<{ action: string }>(t.databaseUrl!, 'select action from audit_events where target_id = $1 order by seq', [requestId]);
+  return rows.map((r) => r.action);
+}
+
+it('moves the configuration version on with each configuration change, and never with a query', async () => {
+  const before = await configVersion();
+  expect((await submit(READ, analyst, { execute: true })).data).toMatchObject({ status: 'EXECUTED' });
+  expect(await configVersion()).toBe(before);
+  await maskColumn('public.customers.email');
+  expect(await configVersion()).toBe(before + 1);
+});
+
+it('records a repeated read in one transaction after running it, with the same audit trail as the ordinary path', async () => {
+  const service = t.app.services.queryRequests;
+  const ordinary = vi.spyOn(service, 'createInTransaction');
+  try {
+    const first = (await submit(READ, analyst, { execute: true })).data!;
+    const second = (await submit(READ, analyst, { execute: true })).data!;
+    expect(ordinary).toHaveBeenCalledTimes(1);
+    for (const request of [first, second]) {
+      expect(request).toMatchObject({ status: 'EXECUTED', result: { rows: [[1, 'Ada', '***']] } });
+      expect(await actionsOf(request.id)).toEqual(['QUERY_SUBMITTED', 'QUERY_ANALYZED', 'QUERY_APPROVED', 'QUERY_EXECUTION_STARTED', 'QUERY_EXECUTED']);
+    }
+    const [verified] = await superuserQuery<{ n: number }>(t.databaseUrl!, "select count(*)::int as n from query_requests where id = $1 and status = 'EXECUTED'", [second.id]);
+    expect(verified!.n).toBe(1);
+  } finally {
+    ordinary.mockRestore();
+  }
+  const chain = ok(await t.gql<{ verifyAuditChain: { ok: boolean } }>('query { verifyAuditChain { ok } }', {}, org.admin));
+  expect(chain.verifyAuditChain.ok).toBe(true);
+});
+
+it('applies a configuration change made after the judgement was cached (a new masking policy, a removed grant)', async () => {
+  expect((await submit(READ, analyst, { execute: true })).data).toMatchObject({ status: 'EXECUTED' });
+  await maskColumn('public.customers.name');
+  expect((await submit(READ, analyst, { execute: true })).data).toMatchObject({ result: { rows: [[1, '***', '***']] } });
+});
+
+it('never records a fast read judged by a configuration that changed while it ran: the ordinary path refuses it', async () => {
+  expect((await submit(READ, analyst, { execute: true })).data).toMatchObject({ status: 'EXECUTED' });
+  const service = t.app.services.queryRequests as unknown as { runOnEngine: (...args: unknown[]) => Promise<unknown> };
+  const original = service.runOnEngine.bind(service);
+  let revoked = false;
+  const run = vi.spyOn(service, 'runOnEngine').mockImplementation(async (...args: unknown[]) => {
+    // The grant goes while the first (fast) run is on the target; the run itself completes.
+    if (!revoked) {
+      revoked = true;
+      const deleted = await mutate('deleteGrant', 'mutation($id: ID!) { deleteGrant(id: $id) { __typename ... on Error { message } } }', { id: grantId }, org.admin);
+      expect(deleted.__typename).toBe('MutationDeleteGrantSuccess');
+    }
+    return original(...args);
+  });
+  try {
+    const [before] = await superuserQuery<{ n: number }>(t.databaseUrl!, 'select count(*)::int as n from query_requests', []);
+    expect(await submit(READ, analyst, { execute: true })).toMatchObject({ __typename: 'Forbidden' });
+    expect(run).toHaveBeenCalledTimes(1);
+    const [after] = await superuserQuery<{ n: number }>(t.databaseUrl!, 'select count(*)::int as n from query_requests', []);
+    expect(after!.n).toBe(before!.n);
+  } finally {
+    run.mockRestore();
+  }
+});
