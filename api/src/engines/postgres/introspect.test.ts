@@ -78,6 +78,8 @@ it('uses the datasource pool and gives the connection back clean', async () => {
   // The same connection runs an ordinary request afterwards: nothing of the introspection's transaction remains.
   const result = await engine.execute(poolKey, spec, { statements: [{ sql: "select current_setting('statement_timeout'), current_setting('transaction_read_only')", params: [] }], readOnly: false, maxRows: 1 });
   expect(result.rows).toEqual([['5s', 'off']]);
+  // The request's clean-up (DISCARD ALL) finishes after its result is handed back.
+  await waitUntil(() => engine.poolStats(poolKey)?.idle === 1, 5_000, 'the connection to be back in the pool');
   expect(engine.poolStats(poolKey)).toEqual({ total: 1, idle: 1, waiting: 0 });
   expect(engine.poolStats('never-used')).toBeNull();
 });
@@ -97,6 +99,7 @@ it('counts busy connections and waiting requests', async () => {
   await waitUntil(() => engine.poolStats(key)?.waiting === 1, 5_000, 'the second request to wait for the only connection');
   expect(engine.poolStats(key)).toEqual({ total: 1, idle: 0, waiting: 1 });
   await Promise.all([first, second]);
+  await waitUntil(() => engine.poolStats(key)?.idle === 1, 5_000, 'the connection to be back in the pool');
   expect(engine.poolStats(key)).toEqual({ total: 1, idle: 1, waiting: 0 });
 });
 

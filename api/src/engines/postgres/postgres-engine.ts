@@ -5,8 +5,9 @@
  *
  *   BEGIN [READ ONLY]; SET LOCAL statement_timeout = …; SET LOCAL search_path = public; SET LOCAL DateStyle = 'ISO'; SET LOCAL bytea_output = 'hex'
  *   each statement: Parse/Bind/Describe/Execute/Sync (see portal-query.ts), the last one with a row limit
- *   ROLLBACK (read-only) or COMMIT
- *   DISCARD ALL
+ *   COMMIT (a write)
+ *   ROLLBACK (a read, and on any error) and DISCARD ALL — for a read after its result is handed back, so the caller
+ *   does not wait for them; the connection returns to the pool only when both succeeded
  *
  * Everything the request set is transaction-local (SET LOCAL) and ends with the transaction; `DISCARD ALL` then
  * resets whatever a statement may have changed for the session anyway (plain SET, SET ROLE, session advisory locks,
@@ -190,7 +191,8 @@ class PostgresRequest {
       const columns = await this.#columnsOf(fields);
       const kept = last?.rows ?? [];
       const rows = kept.slice(0, maxRows).map((row) => row.map((text, i) => fromPostgresText(fields[i]?.dataTypeID ?? 25, text)));
-      await client.query(readOnly ? 'ROLLBACK' : 'COMMIT');
+      // A read's transaction is rolled back with the clean-up below, after the caller has its rows.
+      if (!readOnly) await client.query('COMMIT');
       const durationMs = elapsedMs(startedAt);
       result = {
         columns,
@@ -205,7 +207,8 @@ class PostgresRequest {
       await this.#recycle(true);
       throw engineError;
     }
-    await this.#recycle(false);
+    // The connection goes back to the pool once it is clean again; the caller does not wait for that.
+    void this.#recycle(readOnly);
     return result;
   }
 

@@ -138,6 +138,12 @@ const RELATION_RENAMES = new Set([
   'OBJECT_TABLE', 'OBJECT_VIEW', 'OBJECT_MATVIEW', 'OBJECT_INDEX', 'OBJECT_SEQUENCE', 'OBJECT_FOREIGN_TABLE',
 ]);
 
+/**
+ * Nodes that by the grammar hold only literals and names (never a relation, function, operator or statement), so
+ * the walk does not descend into them. They are most of the nodes of a typical statement.
+ */
+const LEAVES = new Set(['A_Const', 'ColumnRef', 'ParamRef', 'A_Star', 'String', 'Integer', 'Float', 'Boolean', 'BitString']);
+
 /** What one walk over a statement's AST found. */
 class Walker {
   readonly tables = new TableSet();
@@ -159,8 +165,8 @@ class Walker {
     }
     if (!isObj(value)) return;
     const node = unwrap(value);
-    if (node) this.node(node[0], node[1], scope);
-    else this.fields(value, scope);
+    if (node === null) this.fields(value, scope);
+    else if (!LEAVES.has(node[0])) this.node(node[0], node[1], scope);
   }
 
   private node(type: string, body: Obj, scope: ReadonlySet<string>): void {
