@@ -32,12 +32,14 @@ export function defineClassificationTagSchema(): void {
   });
 
   builder.queryFields((t) => ({
-    classificationTag: t.field({
+    classificationTag: t.loadable({
       type: ClassificationTagRef,
       nullable: true,
       ...requires('POLICIES_MANAGE'),
       args: { id: t.arg.id({ required: true, validate: z.uuid() }) },
-      resolve: (_root, args, ctx) => ctx.services.classificationTags.get(actorOf(ctx), String(args.id)),
+      load: (ids: string[], ctx) => ctx.services.classificationTags.getMany(actorOf(ctx), ids),
+      sort: (found) => found.id,
+      resolve: (_root, args) => String(args.id),
     }),
     classificationTags: t.connection({
       type: ClassificationTagRef,

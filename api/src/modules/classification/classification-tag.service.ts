@@ -41,8 +41,9 @@ export class ClassificationTagService extends AuditedService {
     );
   }
 
-  async get(actor: Actor, id: string): Promise<ClassificationTag | null> {
-    return this.store.tenant(actor.orgId, (em) => em.findOne(ClassificationTagEntity, { id }));
+  /** Several by id in one transaction (missing ones are left out). */
+  async getMany(actor: Actor, ids: readonly string[]): Promise<ClassificationTag[]> {
+    return this.store.tenant(actor.orgId, (em) => em.find(ClassificationTagEntity, { id: { $in: [...ids] } }));
   }
 
   /** Idempotent: tagging what is already tagged returns the existing tag and writes nothing. */

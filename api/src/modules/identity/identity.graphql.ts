@@ -98,12 +98,14 @@ export function defineIdentitySchema(): void {
   });
 
   builder.queryFields((t) => ({
-    serviceAccount: t.field({
+    serviceAccount: t.loadable({
       type: ServiceAccountRef,
       nullable: true,
       ...requires('USERS_MANAGE'),
       args: { id: t.arg.id({ required: true, validate: z.uuid() }) },
-      resolve: (_root, args, ctx) => ctx.services.users.getServiceAccount(actorOf(ctx), String(args.id)),
+      load: (ids: string[], ctx) => ctx.services.users.getServiceAccounts(actorOf(ctx), ids),
+      sort: (found) => found.id,
+      resolve: (_root, args) => String(args.id),
     }),
     serviceAccountByName: t.field({
       type: ServiceAccountRef,

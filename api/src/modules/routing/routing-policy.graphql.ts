@@ -147,12 +147,14 @@ export function defineRoutingPolicySchema(): void {
   });
 
   builder.queryFields((t) => ({
-    routingPolicy: t.field({
+    routingPolicy: t.loadable({
       type: RoutingPolicyRef,
       nullable: true,
       ...requires('POLICIES_MANAGE'),
       args: { id: t.arg.id({ required: true, validate: z.uuid() }) },
-      resolve: (_root, args, ctx) => ctx.services.routingPolicies.get(actorOf(ctx), String(args.id)),
+      load: (ids: string[], ctx) => ctx.services.routingPolicies.getMany(actorOf(ctx), ids),
+      sort: (found) => found.id,
+      resolve: (_root, args) => String(args.id),
     }),
     routingPolicies: t.connection({
       type: RoutingPolicyRef,

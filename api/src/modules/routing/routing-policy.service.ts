@@ -149,8 +149,9 @@ export class RoutingPolicyService extends AuditedService {
     this.classificationTags = deps.classificationTags;
   }
 
-  async get(actor: Actor, id: string): Promise<RoutingPolicy | null> {
-    return this.store.tenant(actor.orgId, (em) => em.findOne(RoutingPolicyEntity, { id }));
+  /** Several by id in one transaction (missing ones are left out). */
+  async getMany(actor: Actor, ids: readonly string[]): Promise<RoutingPolicy[]> {
+    return this.store.tenant(actor.orgId, (em) => em.find(RoutingPolicyEntity, { id: { $in: [...ids] } }));
   }
 
   /** In evaluation order; with `datasourceId`, the policies that apply to it (its own and the org-wide ones). */

@@ -98,12 +98,14 @@ export function defineQueryTemplateSchema(): void {
         unified: await ctx.services.queryTemplates.diff(actorOf(ctx), { templateId: String(input.templateId), fromVersion: input.fromVersion, toVersion: input.toVersion }),
       }),
     }),
-    queryTemplate: t.field({
+    queryTemplate: t.loadable({
       type: QueryTemplateRef,
       nullable: true,
       ...requires('QUERY_SUBMIT_SELECT'),
       args: { id: t.arg.id({ required: true, validate: z.uuid() }) },
-      resolve: (_root, args, ctx) => ctx.services.queryTemplates.get(actorOf(ctx), String(args.id)),
+      load: (ids: string[], ctx) => ctx.services.queryTemplates.getMany(actorOf(ctx), ids),
+      sort: (found) => found.id,
+      resolve: (_root, args) => String(args.id),
     }),
     queryTemplates: t.connection({
       type: QueryTemplateRef,

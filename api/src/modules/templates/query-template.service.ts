@@ -72,9 +72,11 @@ export class QueryTemplateService extends AuditedService {
     this.queryRequests = deps.queryRequests;
   }
 
-  /** The template when the caller owns it or it is shared with the team; otherwise null. */
-  async get(actor: Actor, id: string): Promise<QueryTemplate | null> {
-    return this.store.tenant(actor.orgId, (em) => this.visible(em, actor, id));
+  /** Several by id in one transaction: those the caller owns or that are shared with the team. */
+  async getMany(actor: Actor, ids: readonly string[]): Promise<QueryTemplate[]> {
+    return this.store.tenant(actor.orgId, (em) =>
+      em.find(QueryTemplateEntity, { id: { $in: [...ids] }, $or: [{ ownerId: actor.userId }, { visibility: 'TEAM' as const }] }),
+    );
   }
 
   async list(actor: Actor, filter: { scope: TemplateScope; datasourceId: string | null }, offset: number, limit: number): Promise<QueryTemplate[]> {
