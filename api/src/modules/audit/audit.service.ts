@@ -58,6 +58,8 @@ interface ChainHead {
   configVersion: number;
   /** An event of this transaction may change configuration: the version moves on at commit. */
   configChanged: boolean;
+  /** The events appended in this transaction, written just before it commits. */
+  pending: (ChainedFields & { previousHash: string | null; hash: string })[];
 }
 
 /**
@@ -104,12 +106,12 @@ export class AuditService {
   }
 
   /**
-   * Appends one event inside the caller's transaction; it is written with the transaction's other changes (one
-   * batched insert at commit) and subscribers hear of it after commit. The first append of a transaction locks
+   * Appends one event inside the caller's transaction; the transaction's events are written together just before
+   * it commits (one statement with the anchor) and subscribers hear of them after commit. The first append of a transaction locks
    * the organization's chain until commit and reads its head; later appends in the same transaction continue
    * from the head they left, with no further round trip.
    */
-  async append(em: EntityManager, orgId: string, origin: AuditOrigin, entry: AuditEntry): Promise<AuditEvent> {
+  async append(em: EntityManager, orgId: string, origin: AuditOrigin, entry: AuditEntry): Promise<{ id: string; createdAt: Date }> {
     const head = await this.chainHead(em, orgId);
     const fields: ChainedFields = {
       id: randomUUID(),
@@ -126,18 +128,13 @@ export class AuditService {
       userAgent: origin.userAgent,
       createdAt: new Date(),
     };
-    const event = em.create(AuditEventEntity, {
-      ...fields,
-      metadata: fields.metadata as Record<string, unknown>,
-      source: origin.source,
-      previousHash: head.hash,
-      hash: chainHash(this.hmacKey, fields, head.hash),
-    });
-    head.seq = event.seq;
-    head.hash = event.hash;
+    const hash = chainHash(this.hmacKey, fields, head.hash);
+    head.pending.push({ ...fields, previousHash: head.hash, hash });
+    head.seq = fields.seq;
+    head.hash = hash;
     if (configChanging(entry.action)) head.configChanged = true;
-    this.store.afterCommit(em, () => void this.bus.publish(auditTopic(orgId), { id: event.id }));
-    return event;
+    this.store.afterCommit(em, () => void this.bus.publish(auditTopic(orgId), { id: fields.id }));
+    return { id: fields.id, createdAt: fields.createdAt };
   }
 
   /**
@@ -164,19 +161,40 @@ export class AuditService {
       'select audit_head_seq as seq, audit_head_hash as hash, config_version from organizations where id = ? for update',
       [orgId],
     );
-    const lockedAt = anchor ? Number(anchor.seq) : 0;
-    const head: ChainHead = { seq: lockedAt, hash: anchor?.hash ?? null, configVersion: anchor ? Number(anchor.config_version) : 0, configChanged: false };
+    const head: ChainHead = { seq: anchor ? Number(anchor.seq) : 0, pending: [], hash: anchor?.hash ?? null, configVersion: anchor ? Number(anchor.config_version) : 0, configChanged: false };
     heads.set(orgId, head);
-    // The anchor follows the head once per transaction, just before it commits.
+    // The transaction's events and the anchor that follows them are written in one statement, just before it
+    // commits (after the transaction's other changes: an organization created in it must exist first).
     this.store.beforeCommit(em, async () => {
-      if (head.seq === lockedAt) return;
-      await em.execute('update organizations set audit_head_seq = ?, audit_head_hash = ?, audit_head_mac = ?, config_version = config_version + ? where id = ?', [
-        head.seq,
-        head.hash,
-        anchorMac(this.hmacKey, orgId, head.seq, head.hash),
-        head.configChanged ? 1 : 0,
-        orgId,
-      ]);
+      if (head.pending.length === 0) return;
+      await em.flush();
+      const events = head.pending.map((e) => ({
+        id: e.id,
+        organization_id: e.organizationId,
+        seq: e.seq,
+        actor_id: e.actorId,
+        actor_type: e.actorType,
+        action: e.action,
+        target_type: e.targetType,
+        target_id: e.targetId,
+        metadata: e.metadata,
+        source: e.source,
+        ip_address: e.ipAddress,
+        user_agent: e.userAgent,
+        created_at: e.createdAt.toISOString(),
+        previous_hash: e.previousHash,
+        hash: e.hash,
+      }));
+      await em.execute(
+        `with appended as (
+           insert into audit_events (id, organization_id, seq, actor_id, actor_type, action, target_type, target_id, metadata, source, ip_address, user_agent, created_at, previous_hash, hash)
+           select id, organization_id, seq, actor_id, actor_type, action, target_type, target_id, metadata, source, ip_address, user_agent, created_at, previous_hash, hash
+             from jsonb_to_recordset(?::jsonb) as e(id uuid, organization_id uuid, seq bigint, actor_id uuid, actor_type text, action text, target_type text,
+                  target_id text, metadata jsonb, source text, ip_address text, user_agent text, created_at timestamptz, previous_hash text, hash text)
+         )
+         update organizations set audit_head_seq = ?, audit_head_hash = ?, audit_head_mac = ?, config_version = config_version + ? where id = ?`,
+        [JSON.stringify(events), head.seq, head.hash, anchorMac(this.hmacKey, orgId, head.seq, head.hash), head.configChanged ? 1 : 0, orgId],
+      );
     });
     return head;
   }
