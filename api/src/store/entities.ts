@@ -1,5 +1,7 @@
 /** Every entity of the store, in one list for MikroORM and the schema check. */
 import { AccessDecisionEntity, AccessRequestEntity } from '../modules/access/access-request.entity.ts';
+import { AiConfigEntity } from '../modules/ai/ai-config.entity.ts';
+import { AiReviewEntity } from '../modules/ai/ai-review.entity.ts';
 import { AuditEventEntity } from '../modules/audit/audit-event.entity.ts';
 import { ClassificationTagEntity } from '../modules/classification/classification-tag.entity.ts';
 import { DatasourceEntity } from '../modules/datasources/datasource.entity.ts';
@@ -39,4 +41,6 @@ export const ENTITIES = [
   AccessDecisionEntity,
   QueryTemplateEntity,
   QueryTemplateVersionEntity,
+  AiConfigEntity,
+  AiReviewEntity,
 ];

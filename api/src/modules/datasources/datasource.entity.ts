@@ -2,6 +2,7 @@ import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { createdAtColumn, idColumn, updatedAtColumn } from '../../store/columns.ts';
 import { TENANT_TABLE } from '../../store/tenancy.ts';
 import { organizationIdColumn } from '../orgs/organization.entity.ts';
+import { AiConfigEntity } from '../ai/ai-config.entity.ts';
 import { ReviewPlanEntity } from '../review/review-plan.entity.ts';
 
 export const DB_TYPES = ['POSTGRESQL', 'MYSQL', 'MARIADB'] as const;
@@ -37,6 +38,8 @@ export const DatasourceEntity = defineEntity({
     aiAnalysisEnabled: p.boolean().default(true),
     textToSqlEnabled: p.boolean().default(false),
     reviewPlanId: p.manyToOne(ReviewPlanEntity).mapToPk().fieldName('review_plan_id').nullable().index(),
+    /** The model that reviews this datasource's statements when its plan requires AI review (FEATURES E2). */
+    aiConfigId: p.manyToOne(AiConfigEntity).mapToPk().fieldName('ai_config_id').nullable().index(),
     active: p.boolean().default(true),
     createdAt: createdAtColumn(),
     updatedAt: updatedAtColumn(),
