@@ -1,9 +1,9 @@
 /**
- * Packages the provider: an esbuild bundle (dist/provider.mjs, every npm dependency inside), the .proto files
- * beside it, and a `sh` launcher named as Terraform expects. `mirror` lays the package out as a filesystem
+ * Packages the provider: an esbuild bundle (dist/provider.mjs, every npm dependency and the protobuf descriptor
+ * inside) and a `sh` launcher named as Terraform expects. `mirror` lays the package out as a filesystem
  * mirror for `terraform init -plugin-dir=<dir>`. Run: `node scripts/build.ts [outDir] [--mirror <dir>]`.
  */
-import { chmod, copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -22,9 +22,9 @@ export NODE_COMPILE_CACHE="\${NODE_COMPILE_CACHE:-\${TMPDIR:-/tmp}/accessflow-pr
 exec "\${ACCESSFLOW_PROVIDER_NODE:-node}" "$(dirname "$0")/provider.mjs" "$@"
 `;
 
-/** Writes provider.mjs, proto/ and the launcher `executable` into `outDir`. */
+/** Writes provider.mjs and the launcher `executable` into `outDir`. */
 export async function bundle(outDir: string, executable = 'terraform-provider-accessflow'): Promise<string> {
-  await mkdir(join(outDir, 'proto'), { recursive: true });
+  await mkdir(outDir, { recursive: true });
   await build({
     entryPoints: [join(root, 'src', 'main.ts')],
     outfile: join(outDir, 'provider.mjs'),
@@ -38,7 +38,6 @@ export async function bundle(outDir: string, executable = 'terraform-provider-ac
     // grpc-js and proto-loader are CommonJS and call require() for Node built-ins.
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   });
-  for (const file of await readdir(join(root, 'proto'))) await copyFile(join(root, 'proto', file), join(outDir, 'proto', file));
   const launcher = join(outDir, executable);
   await writeFile(launcher, LAUNCHER);
   await chmod(launcher, 0o755);

@@ -1,8 +1,11 @@
 /**
- * The provider's only way to the server: the public GraphQL API over one keep-alive connection (Node's fetch).
- * Reads by id are batched: every `<x>(id)` asked for within a few milliseconds (Terraform refreshes up to ten
- * resources in parallel) goes out as one document with one alias per object.
+ * The provider's only way to the server: the public GraphQL API over keep-alive connections (node:http(s); fetch
+ * would load undici in every provider process, and its streams cost more per call). Reads by id are batched:
+ * every `<x>(id)` asked for within a few milliseconds (Terraform refreshes up to ten resources in parallel) goes
+ * out as one document with one alias per object.
  */
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import DataLoader from 'dataloader';
 
 export interface FieldIssue {
@@ -34,12 +37,18 @@ interface GraphQLResponse {
 export class GraphQLClient {
   private readonly url: string;
   private readonly authorization: string;
+  private readonly send: (options: RequestOptions, onResponse: (response: IncomingMessage) => void) => ReturnType<typeof httpRequest>;
   private readonly reads: DataLoader<{ query: string; selection: string; id: string }, Node | null, string>;
 
   constructor(endpoint: string, apiKey: string) {
     const base = endpoint.replace(/\/+$/, '');
     this.url = base.endsWith('/graphql') ? base : `${base}/graphql`;
     this.authorization = `Bearer ${apiKey}`;
+    const target = new URL(this.url);
+    const secure = target.protocol === 'https:';
+    const agent = secure ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
+    const defaults = { protocol: target.protocol, hostname: target.hostname.replace(/^\[|\]$/g, ''), port: target.port, path: `${target.pathname}${target.search}`, method: 'POST', agent };
+    this.send = (options, onResponse) => (secure ? httpsRequest : httpRequest)({ ...defaults, ...options }, onResponse);
     this.reads = new DataLoader((keys) => this.readBatch(keys), {
       cacheKeyFn: (key) => `${key.query}:${key.id}`,
       cache: false,
@@ -49,21 +58,40 @@ export class GraphQLClient {
   }
 
   async request(query: string, variables: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
-    let response: Response;
+    let response: { status: number; text: string };
     try {
-      response = await fetch(this.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', authorization: this.authorization },
-        body: JSON.stringify({ query, variables }),
-      });
+      response = await this.post(JSON.stringify({ query, variables }));
     } catch (error) {
-      throw new ApiError('Transport', 'UNREACHABLE', `cannot reach ${this.url}: ${error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error)}`);
+      throw new ApiError('Transport', 'UNREACHABLE', `cannot reach ${this.url}: ${error instanceof Error ? error.message : String(error)}`);
     }
-    const body = (await response.json().catch(() => null)) as GraphQLResponse | null;
+    const body = parseBody(response.text);
     if (!body) throw new ApiError('Transport', `HTTP_${response.status}`, `${this.url} answered HTTP ${response.status} without a GraphQL body`);
     const first = body.errors?.[0];
     if (first) throw new ApiError('GraphQLError', first.extensions?.code ?? 'GRAPHQL_ERROR', first.message);
     return body.data ?? {};
+  }
+
+  private post(body: string, retried = false): Promise<{ status: number; text: string }> {
+    return new Promise((resolve, reject) => {
+      const headers = {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(body),
+        accept: 'application/graphql-response+json, application/json',
+        authorization: this.authorization,
+      };
+      const request = this.send({ headers }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        response.on('error', reject);
+      });
+      request.on('error', (error: NodeJS.ErrnoException) => {
+        // The server closed an idle keep-alive connection as this request went out on it: nothing was processed.
+        if (!retried && request.reusedSocket && error.code === 'ECONNRESET') resolve(this.post(body, true));
+        else reject(error);
+      });
+      request.end(body);
+    });
   }
 
   /** One object by id, or null when it does not exist (batched with concurrent reads). */
@@ -98,5 +126,13 @@ export class GraphQLClient {
     const result = data['result'] as { __typename: string; data?: unknown; code?: string; message?: string; issues?: FieldIssue[] };
     if (result.__typename.endsWith('Success')) return result.data;
     throw new ApiError(result.__typename, result.code ?? result.__typename, result.message ?? result.__typename, result.issues ?? []);
+  }
+}
+
+function parseBody(text: string): GraphQLResponse | null {
+  try {
+    return JSON.parse(text) as GraphQLResponse;
+  } catch {
+    return null;
   }
 }

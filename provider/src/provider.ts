@@ -171,7 +171,7 @@ export function createProvider(options: ProviderOptions): ProviderHandlers {
       const apiKey = typeof config['api_key'] === 'string' ? config['api_key'] : env['ACCESSFLOW_API_KEY'];
       const diagnostics: Diagnostic[] = [];
       if (!endpoint) diagnostics.push(error('Missing AccessFlow endpoint', 'Set `endpoint` in the provider block or ACCESSFLOW_ENDPOINT.', [{ attribute_name: 'endpoint' }]));
-      else if (!/^https?:\/\//.test(endpoint)) diagnostics.push(error('endpoint must be an http(s) URL', `got ${endpoint}`, [{ attribute_name: 'endpoint' }]));
+      else if (!/^https?:\/\//.test(endpoint) || !URL.canParse(endpoint)) diagnostics.push(error('endpoint must be an http(s) URL', `got ${endpoint}`, [{ attribute_name: 'endpoint' }]));
       if (!apiKey) diagnostics.push(error('Missing AccessFlow API key', 'Set `api_key` in the provider block or ACCESSFLOW_API_KEY.', [{ attribute_name: 'api_key' }]));
       if (diagnostics.length === 0 && endpoint && apiKey) client = new GraphQLClient(endpoint, apiKey);
       return { diagnostics };

@@ -125,6 +125,22 @@ export async function terraformAvailable(): Promise<boolean> {
   }
 }
 
+/**
+ * The OpenTofu binary (`TOFU_BINARY`, else `tofu` on PATH), or null when there is none: the OpenTofu run of the
+ * end-to-end suite is then reported as skipped under a title that says why.
+ */
+export async function tofuBinary(): Promise<string | null> {
+  if (process.env['ACCESSFLOW_SKIP_TERRAFORM'] === '1') return null;
+  const binary = process.env['TOFU_BINARY'] || 'tofu';
+  try {
+    await run(binary, ['version'], { env: { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null', TOFU_CLI_CONFIG_FILE: '/dev/null' } });
+    return binary;
+  } catch (failure) {
+    if (process.env['TOFU_BINARY']) throw new Error(`TOFU_BINARY=${process.env['TOFU_BINARY']} does not run: ${String(failure)}`);
+    return null;
+  }
+}
+
 export interface TerraformResult {
   code: number;
   stdout: string;
@@ -158,7 +174,8 @@ export const REQUIRED_PROVIDERS = `terraform {
 }
 `;
 
-export async function workspace(server: Pick<Server, 'endpoint' | 'apiKey'>, name: string, extraEnv: Record<string, string> = {}): Promise<Workspace> {
+/** A workspace driven by `binary`: terraform, or an OpenTofu binary (same commands, same flags). */
+export async function workspace(server: Pick<Server, 'endpoint' | 'apiKey'>, name: string, extraEnv: Record<string, string> = {}, binary = 'terraform'): Promise<Workspace> {
   const dir = await mkdtemp(join(tmpdir(), `af-tf-${name}-`));
   const mirrorDir = await providerMirror();
   const cliConfig = join(dir, '.terraformrc');
@@ -176,9 +193,9 @@ export async function workspace(server: Pick<Server, 'endpoint' | 'apiKey'>, nam
   };
   const tf = async (...args: string[]): Promise<TerraformResult> => {
     const started = Date.now();
-    if (process.env['ACCESSFLOW_TF_TRACE']) process.stderr.write(`terraform ${args.join(' ')}\n`);
+    if (process.env['ACCESSFLOW_TF_TRACE']) process.stderr.write(`${binary} ${args.join(' ')}\n`);
     try {
-      const { stdout, stderr } = await run('terraform', [...args], { cwd: dir, env, maxBuffer: 64 * 1024 * 1024 });
+      const { stdout, stderr } = await run(binary, [...args], { cwd: dir, env, maxBuffer: 64 * 1024 * 1024 });
       if (process.env['ACCESSFLOW_TF_TRACE']) process.stderr.write(`  ${Date.now() - started} ms\n`);
       return { code: 0, stdout, stderr };
     } catch (failure) {
@@ -197,7 +214,7 @@ export async function workspace(server: Pick<Server, 'endpoint' | 'apiKey'>, nam
     tf,
     async ok(args, expect = 0) {
       const result = await tf(...args);
-      if (result.code !== expect) throw new Error(`terraform ${args.join(' ')} exited ${result.code} (expected ${expect})\n${result.stdout}\n${result.stderr}`);
+      if (result.code !== expect) throw new Error(`${binary} ${args.join(' ')} exited ${result.code} (expected ${expect})\n${result.stdout}\n${result.stderr}`);
       return result;
     },
     async state() {

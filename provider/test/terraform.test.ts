@@ -11,10 +11,11 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ok } from '../../api/test/harness.ts';
 import { RESOURCES } from '../src/generated/resources.ts';
-import { startServer, terraformAvailable, workspace, type Server, type Workspace } from './fixtures.ts';
+import { startServer, terraformAvailable, tofuBinary, workspace, type Server, type Workspace } from './fixtures.ts';
 
 const examples = fileURLToPath(new URL('../examples/', import.meta.url));
 const runTerraform = await terraformAvailable();
+const tofu = await tofuBinary();
 
 function edit(text: string, replacements: [string, string][]): string {
   return replacements.reduce((result, [from, to]) => {
@@ -23,7 +24,11 @@ function edit(text: string, replacements: [string, string][]): string {
   }, text);
 }
 
-describe.skipIf(!runTerraform)('terraform end to end', () => {
+describe.skipIf(!runTerraform)('terraform end to end', () => endToEnd('terraform'));
+// The same steps with OpenTofu (≥ 1.11: write-only attributes, ephemeral resources) wherever it is installed.
+describe.skipIf(tofu === null)(tofu ? `OpenTofu end to end (${tofu})` : 'OpenTofu end to end: not run, no tofu on PATH and TOFU_BINARY unset', () => endToEnd(tofu ?? 'tofu'));
+
+function endToEnd(binary: string) {
   let server: Server;
   let ws: Workspace;
   let env: Record<string, string>;
@@ -46,7 +51,7 @@ describe.skipIf(!runTerraform)('terraform end to end', () => {
       // The test cluster trusts loopback, so any password connects: a recognisable one shows where it ends up.
       TF_VAR_db_password: `pw-${randomUUID()}`,
     };
-    ws = await workspace(server, 'complete', env);
+    ws = await workspace(server, 'complete', env, binary);
     const dir = join(examples, 'complete');
     for (const file of await readdir(dir)) await ws.write({ [file]: await readFile(join(dir, file), 'utf8') });
     main = await readFile(join(dir, 'main.tf'), 'utf8');
@@ -171,7 +176,7 @@ describe.skipIf(!runTerraform)('terraform end to end', () => {
   });
 
   it('writes configuration for `import` blocks with -generate-config-out, applies it and re-plans empty', async () => {
-    const imported = await workspace(server, 'generated', env);
+    const imported = await workspace(server, 'generated', env, binary);
     const state = await ws.state();
     const blocks = state.resources
       .filter((r) => r.type.startsWith('accessflow_') && RESOURCES.some((s) => s.typeName === r.type))
@@ -233,4 +238,4 @@ describe.skipIf(!runTerraform)('terraform end to end', () => {
     await plan(0);
     await ws.ok(['destroy', '-auto-approve', '-no-color']);
   });
-});
+}

@@ -2,7 +2,7 @@
  * Terraform's DynamicValue: msgpack objects carrying every attribute (nil for null), unknown values as a msgpack
  * extension (type 0; any extension type is read as unknown, e.g. 12 = unknown with refinements).
  */
-import { decode, encode, ExtensionCodec } from '@msgpack/msgpack';
+import { Decoder, Encoder, ExtensionCodec } from '@msgpack/msgpack';
 
 /** A value Terraform will only know after apply. */
 export const UNKNOWN: unique symbol = Symbol('unknown');
@@ -19,19 +19,23 @@ for (const type of [0, 12]) {
   });
 }
 
+// One of each, reused: building a codec per value (what decode()/encode() with options do) dominated an RPC.
+const decoder = new Decoder({ extensionCodec: codec });
+const encoder = new Encoder({ extensionCodec: codec, ignoreUndefined: false });
+
 export interface DynamicValue {
   msgpack?: Uint8Array | Buffer;
   json?: Uint8Array | Buffer;
 }
 
 export function decodeValue(value: DynamicValue | null | undefined): TfValue {
-  if (value?.msgpack && value.msgpack.length > 0) return normalise(decode(value.msgpack, { extensionCodec: codec }));
+  if (value?.msgpack && value.msgpack.length > 0) return normalise(decoder.decode(value.msgpack));
   if (value?.json && value.json.length > 0) return normalise(JSON.parse(Buffer.from(value.json).toString('utf8')));
   return null;
 }
 
 export function encodeValue(value: TfValue): DynamicValue {
-  return { msgpack: encode(value, { extensionCodec: codec, ignoreUndefined: false }) };
+  return { msgpack: encoder.encode(value) };
 }
 
 /** Numbers may arrive as decimal strings only where a number is expected; callers convert per schema type. */

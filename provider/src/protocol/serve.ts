@@ -3,12 +3,12 @@
  * AutoMTLS (the client certificate from PLUGIN_CLIENT_CERT is the only trusted CA and is required), print the
  * one handshake line, and serve tfplugin6.Provider plus GRPCController (Shutdown) and GRPCStdio.
  */
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
+import protobuf from 'protobufjs/light.js';
+import { PROTOCOL } from '../generated/protocol.ts';
 import { createServerCertificate } from './certificate.ts';
 
 export const MAGIC_COOKIE_KEY = 'TF_PLUGIN_MAGIC_COOKIE';
@@ -17,24 +17,36 @@ export const MAGIC_COOKIE_VALUE = 'd602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a
 /** One async function per tfplugin6 RPC the provider implements (request and response as plain objects). */
 export type ProviderHandlers = Record<string, (request: never) => Promise<object>>;
 
-/** The .proto files sit beside the bundle (dist/proto) or in the workspace (provider/proto). */
-function protoDir(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const candidates = [join(here, 'proto'), join(here, '..', 'proto'), join(here, '..', '..', 'proto')];
-  const found = candidates.find((dir) => existsSync(join(dir, 'tfplugin6.proto')));
-  if (!found) throw new Error(`tfplugin6.proto not found near ${here}`);
-  return found;
-}
+/** Plain objects in and out of the handlers, as @grpc/proto-loader would give them. */
+const CONVERSION: protobuf.IConversionOptions = { longs: Number, enums: String, defaults: false, oneofs: true };
 
-function loadServices() {
-  const dir = protoDir();
-  const options = { keepCase: true, longs: Number, enums: String, defaults: false, oneofs: true };
-  const definition = protoLoader.loadSync([join(dir, 'tfplugin6.proto'), join(dir, 'go-plugin.proto')], options);
-  const loaded = grpc.loadPackageDefinition(definition) as unknown as {
-    tfplugin6: { Provider: grpc.ServiceClientConstructor };
-    plugin: { GRPCController: grpc.ServiceClientConstructor; GRPCStdio: grpc.ServiceClientConstructor };
-  };
-  return loaded;
+/**
+ * The gRPC service definition of one protobuf service from the precompiled descriptor (src/generated/protocol.ts):
+ * no .proto parsing and no descriptor-proto encoding at start, and a message's codec is built on its first use.
+ */
+function serviceDefinition(root: protobuf.Root, name: string): grpc.ServiceDefinition {
+  const service = root.lookupService(name);
+  const methods = service.methodsArray.map((method) => {
+    method.resolve();
+    const request = method.resolvedRequestType;
+    const response = method.resolvedResponseType;
+    if (!request || !response) throw new Error(`${name}.${method.name}: unresolved message types`);
+    const serialize = (type: protobuf.Type) => (value: object) => Buffer.from(type.encode(type.fromObject(value)).finish());
+    const deserialize = (type: protobuf.Type) => (bytes: Buffer) => type.toObject(type.decode(bytes), CONVERSION);
+    return [
+      method.name,
+      {
+        path: `/${name}/${method.name}`,
+        requestStream: method.requestStream === true,
+        responseStream: method.responseStream === true,
+        requestSerialize: serialize(request),
+        requestDeserialize: deserialize(request),
+        responseSerialize: serialize(response),
+        responseDeserialize: deserialize(response),
+      },
+    ];
+  });
+  return Object.fromEntries(methods) as grpc.ServiceDefinition;
 }
 
 export interface Served {
@@ -56,7 +68,7 @@ export async function serve(options: ServeOptions): Promise<Served> {
   const env = options.env ?? process.env;
   const versions = (env['PLUGIN_PROTOCOL_VERSIONS'] ?? '6').split(',');
   if (!versions.includes('6')) throw new Error(`Terraform offers plugin protocol ${versions.join(',')}; this provider speaks 6 only (Terraform ≥ 1.0)`);
-  const services = loadServices();
+  const root = protobuf.Root.fromJSON(PROTOCOL as protobuf.INamespace);
   const server = new grpc.Server({ 'grpc.max_receive_message_length': 256 * 1024 * 1024, 'grpc.max_send_message_length': 256 * 1024 * 1024 });
 
   const provider: grpc.UntypedServiceImplementation = {};
@@ -72,14 +84,14 @@ export async function serve(options: ServeOptions): Promise<Served> {
     };
     provider[name] = unary;
   }
-  server.addService(services.tfplugin6.Provider.service, provider);
-  server.addService(services.plugin.GRPCController.service, {
+  server.addService(serviceDefinition(root, 'tfplugin6.Provider'), provider);
+  server.addService(serviceDefinition(root, 'plugin.GRPCController'), {
     Shutdown: (_call: grpc.ServerUnaryCall<object, object>, callback: grpc.sendUnaryData<object>) => {
       callback(null, {});
       setImmediate(options.onShutdown);
     },
   });
-  server.addService(services.plugin.GRPCStdio.service, {
+  server.addService(serviceDefinition(root, 'plugin.GRPCStdio'), {
     // Everything the provider prints goes to stderr, which go-plugin already forwards: nothing to stream.
     StreamStdio: (call: grpc.ServerWritableStream<object, object>) => call.end(),
   });
