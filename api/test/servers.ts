@@ -47,6 +47,7 @@ const BINARIES = {
   mariadb: { command: 'mariadb', debianPackage: 'mariadb-server' },
   redisServer: { command: 'redis-server', debianPackage: 'redis-server' },
   runuser: { command: 'runuser', debianPackage: 'util-linux' },
+  openssl: { command: 'openssl', debianPackage: 'openssl' },
 } as const;
 
 type Binaries = Record<keyof typeof BINARIES, string>;
@@ -117,7 +118,12 @@ async function startPostgres(session: Session, bin: Binaries): Promise<string> {
     await run(bin, bin.initdb, ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-locale', '--no-sync'], {
       user: 'postgres',
     });
+    // TLS next to plain connections (trust authentication accepts both).
+    const { certificate, key } = await selfSignedCertificate(bin, dir, 'postgres');
     const settings = [
+      '-c ssl=on',
+      `-c ssl_cert_file=${certificate}`,
+      `-c ssl_key_file=${key}`,
       '-c listen_addresses=127.0.0.1',
       `-p ${port}`,
       `-k ${dir}`,
@@ -155,8 +161,11 @@ async function startMariadb(session: Session, bin: Binaries): Promise<string> {
   const client = ['--no-defaults', '--host=127.0.0.1', `--port=${port}`, '--user=root', '--connect-timeout=2'];
   return withLogTail('MariaDB', log, async () => {
     await run(bin, bin.mariadbInstallDb, [...common, '--auth-root-authentication-method=normal', '--skip-test-db']);
+    const { certificate, key } = await selfSignedCertificate(bin, dir, 'mysql');
     const server = spawnServer(session, 'MariaDB', bin.mariadbd, 'SIGTERM', [
       ...common,
+      `--ssl-cert=${certificate}`,
+      `--ssl-key=${key}`,
       `--socket=${join(dir, 'mariadb.sock')}`,
       `--port=${port}`,
       '--bind-address=127.0.0.1',
@@ -294,6 +303,18 @@ async function createSession(): Promise<Session> {
 }
 
 /** A directory for one server, owned by its service user when running as root. */
+/**
+ * A self-signed certificate for 127.0.0.1 (and its key, readable by `owner` only) that no client trusts: the
+ * servers offer TLS with it, so datasources are tested in every ssl mode, including refusals of an untrusted one.
+ */
+async function selfSignedCertificate(bin: Binaries, dir: string, owner: string): Promise<{ certificate: string; key: string }> {
+  const certificate = join(dir, 'server.crt');
+  const key = join(dir, 'server.key');
+  await run(bin, bin.openssl, ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1', '-keyout', key, '-out', certificate], { user: owner });
+  await chmod(key, 0o600);
+  return { certificate, key };
+}
+
 async function serviceDir(session: Session, name: string, owner?: string): Promise<string> {
   const dir = join(session.root, name);
   await mkdir(dir);
