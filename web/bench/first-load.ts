@@ -1,7 +1,9 @@
 /**
  * P8: first-load JavaScript of the console, gzip-compressed as the server sends it. Builds the console into a
  * temporary folder with Vite's manifest, then follows each route's chunk graph: the entry with its static
- * imports, plus the lazily loaded page the route shows first (and that page's static imports).
+ * imports, plus the lazily loaded page the route shows first (and that page's static imports), plus graphql-ws
+ * for pages that subscribe as they open (the client loads it with the first subscription). The browser test
+ * checks the same on a real direct load of /editor (web/test/console.browser.test.ts).
  *
  *   node bench/first-load.ts      (npm run bench -w @accessflow/web)
  */
@@ -38,18 +40,22 @@ try {
     return seen;
   };
   const pageKey = (name: string) => Object.keys(manifest).find((key) => key.endsWith(`/pages/${name}.tsx`) || key === `src/pages/${name}.tsx`);
-  const routes: [string, string][] = [
-    ['/login', 'SignIn'],
-    ['/ (dashboard)', 'Dashboard'],
-    ['/queries/:id', 'Request'],
-    ['/reviews', 'Reviews'],
-    ['/editor', 'Editor'],
+  const liveKey = Object.keys(manifest).find((key) => key.includes('node_modules/graphql-ws/'));
+  if (!liveKey) throw new Error('no graphql-ws chunk in the manifest');
+  // [route, page, subscribes as it opens]
+  const routes: [string, string, boolean][] = [
+    ['/login', 'SignIn', false],
+    ['/ (dashboard)', 'Dashboard', false],
+    ['/queries/:id', 'Request', true],
+    ['/reviews', 'Reviews', true],
+    ['/editor', 'Editor', false],
   ];
   const results: Record<string, { files: number; gzipBytes: number }> = {};
-  for (const [route, page] of routes) {
+  for (const [route, page, live] of routes) {
     const key = pageKey(page);
     if (!key) throw new Error(`no chunk for page ${page}`);
     const keys = closure(key, closure(entryKey));
+    if (live) closure(liveKey, keys);
     const files = [...keys].map((k) => manifest[k]!.file).filter((f) => f.endsWith('.js'));
     results[route] = { files: files.length, gzipBytes: files.reduce((sum, f) => sum + gz(f), 0) };
   }

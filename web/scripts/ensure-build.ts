@@ -83,6 +83,9 @@ export async function ensureBuilt(): Promise<void> {
     const started = Date.now();
     process.stderr.write('building the console (web/dist is missing or older than its sources)…\n');
     const next = join(WEB, `.dist-${process.pid}`);
+    // Always the production build: a caller's NODE_ENV (vitest sets `test`) would otherwise bundle Solid's
+    // development build, which the content hash cannot tell apart.
+    process.env['NODE_ENV'] = 'production';
     const { build } = await import('vite');
     await build({ root: WEB, configFile: join(WEB, 'vite.config.ts'), logLevel: 'warn', build: { outDir: next, emptyOutDir: true } });
     writeFileSync(join(next, HASH_FILE), `${hash}\n`);

@@ -1,57 +1,89 @@
 /** Routes, the signed-in layout (navigation, who am I, sign out) and the first-run / sign-in gates. */
-import { A, Navigate, Route, Router, useLocation, useNavigate, type RouteSectionProps } from '@solidjs/router';
+import { A, Navigate, Router, useLocation, useNavigate, type RouteDefinition, type RouteSectionProps } from '@solidjs/router';
 import { Provider, createQuery } from '@urql/solid';
-import { Match, Show, Switch, createEffect, lazy, on, type JSX } from 'solid-js';
+import { For, Match, Show, Switch, createEffect, lazy, on, type JSX } from 'solid-js';
 import { client, reconnectSubscriptions } from './client.ts';
-import { LogoutDocument, MeDocument, SetupRequiredDocument } from './graphql/generated.ts';
-import { MeContext, canAudit, canReview, isAdmin } from './me.ts';
+import { LogoutDocument, MeDocument, SetupRequiredDocument } from './graphql/session.documents.ts';
+import { MeContext, canAudit, canReview, isAdmin, type Me } from './me.ts';
 import { setTokens, tokens } from './session.ts';
 import { Loading, QueryError } from './ui.tsx';
 
-const Setup = lazy(() => import('./pages/Setup.tsx'));
-const SignIn = lazy(() => import('./pages/SignIn.tsx'));
-const Dashboard = lazy(() => import('./pages/Dashboard.tsx'));
-const Editor = lazy(() => import('./pages/Editor.tsx'));
-const RequestPage = lazy(() => import('./pages/Request.tsx'));
-const Reviews = lazy(() => import('./pages/Reviews.tsx'));
-const History = lazy(() => import('./pages/History.tsx'));
-const Datasources = lazy(() => import('./pages/admin/Datasources.tsx'));
-const ReviewPlans = lazy(() => import('./pages/admin/ReviewPlans.tsx'));
-const Grants = lazy(() => import('./pages/admin/Grants.tsx'));
-const Groups = lazy(() => import('./pages/admin/Groups.tsx'));
-const Masking = lazy(() => import('./pages/admin/Masking.tsx'));
-const RowSecurity = lazy(() => import('./pages/admin/RowSecurity.tsx'));
-const Users = lazy(() => import('./pages/admin/Users.tsx'));
-const Audit = lazy(() => import('./pages/admin/Audit.tsx'));
-const Health = lazy(() => import('./pages/admin/Health.tsx'));
+// Every page is its own chunk, loaded when its route is first shown.
+const ROUTES: RouteDefinition[] = [
+  { path: '/setup', component: lazy(() => import('./pages/Setup.tsx')) },
+  { path: '/login', component: lazy(() => import('./pages/SignIn.tsx')) },
+  { path: '/', component: lazy(() => import('./pages/Dashboard.tsx')) },
+  { path: '/editor', component: lazy(() => import('./pages/Editor.tsx')) },
+  { path: '/queries', component: lazy(() => import('./pages/History.tsx')) },
+  { path: '/queries/:id', component: lazy(() => import('./pages/Request.tsx')) },
+  { path: '/reviews', component: lazy(() => import('./pages/Reviews.tsx')) },
+  { path: '/access', component: lazy(() => import('./pages/Access.tsx')) },
+  { path: '/admin/datasources', component: lazy(() => import('./pages/admin/Datasources.tsx')) },
+  { path: '/admin/review-plans', component: lazy(() => import('./pages/admin/ReviewPlans.tsx')) },
+  { path: '/admin/grants', component: lazy(() => import('./pages/admin/Grants.tsx')) },
+  { path: '/admin/groups', component: lazy(() => import('./pages/admin/Groups.tsx')) },
+  { path: '/admin/masking', component: lazy(() => import('./pages/admin/Masking.tsx')) },
+  { path: '/admin/row-security', component: lazy(() => import('./pages/admin/RowSecurity.tsx')) },
+  { path: '/admin/users', component: lazy(() => import('./pages/admin/Users.tsx')) },
+  { path: '/admin/audit-log', component: lazy(() => import('./pages/admin/Audit.tsx')) },
+  { path: '/admin/health', component: lazy(() => import('./pages/admin/Health.tsx')) },
+  { path: '/admin/classification', component: lazy(() => import('./pages/admin/Classification.tsx')) },
+  { path: '/admin/break-glass', component: lazy(() => import('./pages/admin/BreakGlass.tsx')) },
+  { path: '*', component: NotFound },
+];
 
 export function App() {
   return (
     <Provider value={client}>
-      <Router root={Gate}>
-        <Route path="/setup" component={Setup} />
-        <Route path="/login" component={SignIn} />
-        <Route path="/" component={Dashboard} />
-        <Route path="/editor" component={Editor} />
-        <Route path="/queries" component={History} />
-        <Route path="/queries/:id" component={RequestPage} />
-        <Route path="/reviews" component={Reviews} />
-        <Route path="/admin/datasources" component={Datasources} />
-        <Route path="/admin/review-plans" component={ReviewPlans} />
-        <Route path="/admin/grants" component={Grants} />
-        <Route path="/admin/groups" component={Groups} />
-        <Route path="/admin/masking" component={Masking} />
-        <Route path="/admin/row-security" component={RowSecurity} />
-        <Route path="/admin/users" component={Users} />
-        <Route path="/admin/audit-log" component={Audit} />
-        <Route path="/admin/health" component={Health} />
-        <Route path="*" component={NotFound} />
-      </Router>
+      <Router root={Gate}>{ROUTES}</Router>
     </Provider>
   );
 }
 
 const PUBLIC = ['/setup', '/login'];
+
+interface NavLink {
+  href: string;
+  label: string;
+  shows: (me: Me | undefined) => boolean;
+}
+const everyone = () => true;
+const WORK: NavLink[] = [
+  { href: '/', label: 'Dashboard', shows: everyone },
+  { href: '/editor', label: 'SQL editor', shows: everyone },
+  { href: '/queries', label: 'Query history', shows: everyone },
+  { href: '/reviews', label: 'Review queue', shows: canReview },
+  { href: '/access', label: 'Access requests', shows: everyone },
+];
+const ADMIN: NavLink[] = [
+  { href: '/admin/datasources', label: 'Datasources', shows: isAdmin },
+  { href: '/admin/review-plans', label: 'Review plans', shows: isAdmin },
+  { href: '/admin/grants', label: 'Grants', shows: isAdmin },
+  { href: '/admin/groups', label: 'Groups', shows: isAdmin },
+  { href: '/admin/masking', label: 'Masking', shows: isAdmin },
+  { href: '/admin/row-security', label: 'Row security', shows: isAdmin },
+  { href: '/admin/classification', label: 'Classification tags', shows: isAdmin },
+  { href: '/admin/users', label: 'Users & API keys', shows: isAdmin },
+  { href: '/admin/health', label: 'Datasource health', shows: isAdmin },
+  { href: '/admin/audit-log', label: 'Audit log', shows: canAudit },
+  { href: '/admin/break-glass', label: 'Break-glass log', shows: canAudit },
+];
+
+function NavList(props: { links: NavLink[] }) {
+  return (
+    <ul>
+      <For each={props.links}>
+        {(link) => (
+          <li>
+            <A href={link.href} end={link.href === '/' || link.href === '/queries'}>
+              {link.label}
+            </A>
+          </li>
+        )}
+      </For>
+    </ul>
+  );
+}
 
 /** Sends a fresh instance to /setup, a signed-out visitor to /login (remembering where they were going). */
 function Gate(props: RouteSectionProps) {
@@ -114,29 +146,10 @@ function Shell(props: { children: JSX.Element }) {
               </p>
             )}
           </Show>
-          <ul>
-            <li><A href="/" end>Dashboard</A></li>
-            <li><A href="/editor">SQL editor</A></li>
-            <li><A href="/queries" end>Query history</A></li>
-            <Show when={canReview(user())}>
-              <li><A href="/reviews">Review queue</A></li>
-            </Show>
-          </ul>
+          <NavList links={WORK.filter((link) => link.shows(user()))} />
           <Show when={isAdmin(user()) || canAudit(user())}>
             <h2 class="nav-group">Admin</h2>
-            <ul>
-              <Show when={isAdmin(user())}>
-                <li><A href="/admin/datasources">Datasources</A></li>
-                <li><A href="/admin/review-plans">Review plans</A></li>
-                <li><A href="/admin/grants">Grants</A></li>
-                <li><A href="/admin/groups">Groups</A></li>
-                <li><A href="/admin/masking">Masking</A></li>
-                <li><A href="/admin/row-security">Row security</A></li>
-                <li><A href="/admin/users">Users &amp; API keys</A></li>
-                <li><A href="/admin/health">Datasource health</A></li>
-              </Show>
-              <li><A href="/admin/audit-log">Audit log</A></li>
-            </ul>
+            <NavList links={ADMIN.filter((link) => link.shows(user()))} />
           </Show>
           <button type="button" class="link" onClick={signOut}>
             Sign out

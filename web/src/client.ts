@@ -3,8 +3,8 @@
  * endpoint. Every operation carries the session's access token.
  */
 import { Client, cacheExchange, fetchExchange, subscriptionExchange } from '@urql/core';
-import { createClient as createWsClient } from 'graphql-ws';
-import { RefreshSessionDocument } from './graphql/generated.ts';
+import type { Client as LiveSocket } from 'graphql-ws';
+import { RefreshSessionDocument } from './graphql/session.documents.ts';
 import { accessToken, setTokens, type Tokens } from './session.ts';
 
 const endpoint = `${location.origin}/graphql`;
@@ -23,19 +23,25 @@ const authorization = async () => {
   return token ? `Bearer ${token}` : null;
 };
 
-const ws = createWsClient({
-  url: endpoint.replace(/^http/, 'ws'),
-  lazy: true,
-  retryAttempts: Infinity,
-  connectionParams: async () => {
-    const value = await authorization();
-    return value ? { authorization: value } : {};
-  },
-});
+// graphql-ws is fetched with the first subscription, so pages without live data (the editor, most admin pages)
+// do not load it.
+let socket: Promise<LiveSocket> | undefined;
+const liveSocket = () =>
+  (socket ??= import('graphql-ws').then(({ createClient }) =>
+    createClient({
+      url: endpoint.replace(/^http/, 'ws'),
+      lazy: true,
+      retryAttempts: Infinity,
+      connectionParams: async () => {
+        const value = await authorization();
+        return value ? { authorization: value } : {};
+      },
+    }),
+  ));
 
 /** Drops the socket so the next subscription connects with the current session. */
 export function reconnectSubscriptions(): void {
-  ws.terminate();
+  void socket?.then((ws) => ws.terminate());
 }
 
 export const client = new Client({
@@ -50,8 +56,20 @@ export const client = new Client({
         const input = { ...request, query: request.query ?? '' };
         return {
           subscribe(sink) {
-            const unsubscribe = ws.subscribe(input, sink);
-            return { unsubscribe };
+            let unsubscribe: (() => void) | undefined;
+            let closed = false;
+            liveSocket().then(
+              (ws) => {
+                if (!closed) unsubscribe = ws.subscribe(input, sink);
+              },
+              (error: unknown) => sink.error(error),
+            );
+            return {
+              unsubscribe() {
+                closed = true;
+                unsubscribe?.();
+              },
+            };
           },
         };
       },

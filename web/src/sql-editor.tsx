@@ -1,11 +1,34 @@
 /** CodeMirror 6 with SQL highlighting and completion of the datasource's tables and columns. */
-import { autocompletion, closeBrackets, closeBracketsKeymap, completionKeymap } from '@codemirror/autocomplete';
-import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
+import { autocompletion, completionKeymap } from '@codemirror/autocomplete';
+import {
+  history,
+  historyKeymap,
+  indentLess,
+  indentMore,
+  indentWithTab,
+  standardKeymap,
+  toggleComment,
+  toggleTabFocusMode,
+} from '@codemirror/commands';
 import { MySQL, PostgreSQL, sql, type SQLNamespace } from '@codemirror/lang-sql';
-import { bracketMatching, defaultHighlightStyle, syntaxHighlighting } from '@codemirror/language';
+import { bracketMatching, syntaxHighlighting } from '@codemirror/language';
 import { Compartment, EditorState } from '@codemirror/state';
-import { EditorView, keymap, lineNumbers, placeholder } from '@codemirror/view';
+import { EditorView, keymap, lineNumbers, type KeyBinding } from '@codemirror/view';
+import { classHighlighter } from '@lezer/highlight';
 import { createEffect, onCleanup, onMount } from 'solid-js';
+
+/**
+ * From CodeMirror's default keymap beyond the standard one: indentation, comments and Tab focus mode. Its
+ * syntax-tree navigation, line moves and multiple cursors are left out to keep /editor's first load within
+ * P8 (docs/console.md).
+ */
+const editingKeymap: KeyBinding[] = [
+  { key: 'Mod-[', run: indentLess },
+  { key: 'Mod-]', run: indentMore },
+  { key: 'Mod-/', run: toggleComment },
+  // Tab indents; Ctrl-m (Shift-Alt-m on macOS) makes Tab move focus instead, for keyboard users.
+  { key: 'Ctrl-m', mac: 'Shift-Alt-m', run: toggleTabFocusMode },
+];
 
 export interface SqlEditorProps {
   value: string;
@@ -35,15 +58,14 @@ export function SqlEditor(props: SqlEditorProps) {
           lineNumbers(),
           history(),
           bracketMatching(),
-          closeBrackets(),
           autocompletion(),
-          syntaxHighlighting(defaultHighlightStyle),
-          placeholder('SELECT …'),
+          // tok-* classes, coloured in styles.css from the light or dark palette.
+          syntaxHighlighting(classHighlighter),
           EditorView.lineWrapping,
           keymap.of([
             { key: 'Mod-Enter', run: () => (props.onSubmit(), true) },
-            ...closeBracketsKeymap,
-            ...defaultKeymap,
+            ...editingKeymap,
+            ...standardKeymap,
             ...historyKeymap,
             ...completionKeymap,
             // Tab indents; Escape then Tab leaves the editor (CodeMirror's documented escape hatch).

@@ -8,6 +8,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { mkdir, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -90,6 +91,7 @@ async function accessibility(page: Page): Promise<string[]> {
 }
 
 const axeReport: Record<string, string[]> = {};
+let p8Editor: { files: number; gzipBytes: number } | undefined;
 async function screen(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `${SHOTS}${name}.png`, fullPage: true });
   axeReport[name] = await accessibility(page);
@@ -110,8 +112,10 @@ it('setup → datasource → analyst submits → reviewer approves live → anal
     // Where each open page stood when the journey failed.
     let n = 0;
     for (const ctx of browser.contexts()) for (const page of ctx.pages()) await page.screenshot({ path: `${SHOTS}failure-${++n}.png`, fullPage: true });
+    if (problems.length > 0) console.error(`while the journey ran:\n${problems.join('\n')}`);
     throw error;
   }
+  console.log(`P8 measured in Chromium: direct load of /editor fetched ${p8Editor?.files} scripts, ${((p8Editor?.gzipBytes ?? 0) / 1024).toFixed(1)} kB gzip`);
   expect(problems).toEqual([]);
   expect(axeReport).toEqual(Object.fromEntries(Object.keys(axeReport).map((name) => [name, []])));
 });
@@ -183,6 +187,7 @@ async function journey(): Promise<void> {
   const grant = admin.getByRole('form', { name: 'Grant access' });
   await grant.getByLabel('Datasource').selectOption({ label: 'crm' });
   await grant.getByLabel('User or group').selectOption({ label: 'Ana Analyst (analyst)' });
+  await grant.getByLabel('break glass').check();
   await grant.getByRole('button', { name: 'Save grant' }).click();
   await admin.getByRole('cell', { name: 'Ana Analyst', exact: true }).waitFor();
   await screen(admin, '04-grants');
@@ -194,6 +199,21 @@ async function journey(): Promise<void> {
   await mask.getByRole('button', { name: 'Save policy' }).click();
   await admin.getByRole('cell', { name: 'customers.email', exact: true }).waitFor();
   await screen(admin, '05-masking');
+
+  // Classification tags: a field error beside the field first (no table), then customers.email as PII.
+  await admin.getByRole('link', { name: 'Classification tags' }).click();
+  await admin.getByText('No classification tag yet').waitFor();
+  const tag = admin.getByRole('form', { name: 'Tag a table or column' });
+  await tag.getByLabel('Datasource').selectOption({ label: 'crm' });
+  await tag.getByRole('button', { name: 'Save tag' }).click();
+  await expect.poll(() => tag.getByLabel('Table').getAttribute('aria-invalid'), POLL).toBe('true');
+  await tag.getByLabel('Table').fill('customers');
+  await tag.getByLabel('Column (optional)').fill('email');
+  await tag.getByLabel('Classification').selectOption('PII');
+  await tag.getByRole('button', { name: 'Save tag' }).click();
+  await admin.getByRole('cell', { name: 'customers.email', exact: true }).waitFor();
+  await admin.getByRole('status').filter({ hasText: 'Tag saved.' }).waitFor();
+  await screen(admin, '05b-classification');
 
   // The reviewer watches an empty queue in a second browser context.
   const reviewerContext = await context();
@@ -227,13 +247,16 @@ async function journey(): Promise<void> {
   await expect.poll(() => status.textContent(), POLL).toBe('PENDING REVIEW');
   const requestUrl = analyst.url();
 
-  // The reviewer's queue shows it without a reload; bulk-approve it.
+  // The reviewer's queue shows it without a reload; bulk-approve it, bound to the text shown (sqlHashes).
   const row = reviewer.getByRole('row').filter({ hasText: 'select id, name, email from customers' });
   await row.waitFor({ timeout: 15_000 });
   await row.getByRole('checkbox').check();
   await reviewer.getByRole('button', { name: 'Approve selected' }).waitFor();
   await screen(reviewer, '07-review-queue');
+  const bulk = reviewer.waitForRequest((request) => request.postData()?.includes('decideQueryRequests') ?? false);
   await reviewer.getByRole('button', { name: 'Approve selected' }).click();
+  const submitted = await t.gql<{ queryRequest: { id: string; sqlHash: string } }>('query($id:ID!){queryRequest(id:$id){id sqlHash}}', { id: requestUrl.split('/').pop() }, { authorization: `Bearer ${await reviewer.evaluate(() => (JSON.parse(localStorage.getItem('accessflow.session')!) as { accessToken: string }).accessToken)}` });
+  expect((await bulk).postDataJSON()).toMatchObject({ variables: { input: { requestIds: [submitted.data?.queryRequest.id], sqlHashes: [submitted.data?.queryRequest.sqlHash], decision: 'APPROVE' } } });
   await reviewer.getByRole('status').filter({ hasText: '1 of 1 approved.' }).waitFor();
   await reviewer.getByText('Nothing waits for your review').waitFor();
 
@@ -271,6 +294,24 @@ async function journey(): Promise<void> {
   await analyst.getByText('Changes requested: Please add a LIMIT').waitFor({ timeout: 15_000 });
   await analyst.getByRole('link', { name: 'Edit and submit again' }).click();
   await expect.poll(() => analyst.getByRole('textbox', { name: 'SQL query' }).textContent(), POLL).toBe('select name from customers where id = 2');
+
+  // P8 on a real direct load of /editor: every script fetched until the editor is usable, gzip-compressed as the
+  // server sends it, within 150 kB; graphql-ws is not among them (no subscription on this page).
+  const direct = await analyst.context().newPage();
+  const scripts = new Map<string, Promise<Buffer>>();
+  direct.on('response', (response) => {
+    if (response.request().resourceType() === 'script') scripts.set(response.url(), response.body());
+  });
+  await direct.goto(`${url}/editor`);
+  await direct.getByRole('textbox', { name: 'SQL query' }).waitFor();
+  await direct.getByText('public.customers').waitFor();
+  await direct.waitForLoadState('networkidle');
+  const bodies = await Promise.all(scripts.values());
+  const gzipBytes = bodies.reduce((sum, body) => sum + gzipSync(body, { level: 9 }).byteLength, 0);
+  expect(bodies.filter((body) => body.includes('graphql-transport-ws')).length, 'graphql-ws loaded by /editor').toBe(0);
+  expect(gzipBytes, `first-load JS of /editor: ${[...scripts.keys()].join(', ')}`).toBeLessThanOrEqual(150 * 1024);
+  p8Editor = { files: scripts.size, gzipBytes };
+  await direct.close();
 
   // Dashboard (light and dark), history, audit log with a verified chain.
   await analyst.getByRole('link', { name: 'Dashboard' }).click();
@@ -310,6 +351,58 @@ async function journey(): Promise<void> {
   await admin.getByRole('img', { name: /Requests per hour, last 24 hours: 1 executed/ }).waitFor();
   await admin.getByText('reachable').waitFor();
   await screen(admin, '13-health');
+  // Break glass: the analyst's emergency run waits in the log until an admin acknowledges it with a comment.
+  const analystToken = await analyst.evaluate(() => (JSON.parse(localStorage.getItem('accessflow.session')!) as { accessToken: string }).accessToken);
+  const datasources = await t.gql<{ datasources: { edges: { node: { id: string } }[] } }>('{datasources(first:1){edges{node{id}}}}', {}, { authorization: `Bearer ${analystToken}` });
+  const emergency = await t.gql<{ breakGlassQuery: { __typename: string } }>(
+    'mutation($input:BreakGlassQueryInput!){breakGlassQuery(input:$input){__typename}}',
+    { input: { datasourceId: datasources.data?.datasources.edges[0]?.node.id, query: 'select count(*) from customers', justification: 'Incident INC-7: checking customer count' } },
+    { authorization: `Bearer ${analystToken}` },
+  );
+  expect(emergency.data?.breakGlassQuery.__typename).toBe('MutationBreakGlassQuerySuccess');
+  await admin.getByRole('link', { name: 'Break-glass log' }).click();
+  await admin.getByLabel('Waiting for acknowledgement only').check();
+  await admin.waitForURL(/\/admin\/break-glass\?pending=1$/);
+  const emergencyRow = admin.getByRole('row').filter({ hasText: 'select count(*) from customers' });
+  await emergencyRow.waitFor();
+  const acknowledge = emergencyRow.getByRole('button', { name: 'Acknowledge' });
+  expect(await acknowledge.isDisabled()).toBe(true);
+  await emergencyRow.getByLabel('Retro-review comment').fill('Confirmed with the incident lead');
+  await screen(admin, '15-break-glass');
+  await acknowledge.click();
+  await admin.getByRole('status').filter({ hasText: 'Break-glass run acknowledged.' }).waitFor();
+  await admin.getByText('Every break-glass run has been acknowledged.').waitFor();
+  await admin.getByLabel('Waiting for acknowledgement only').uncheck();
+  await admin.getByRole('row').filter({ hasText: 'Confirmed with the incident lead' }).waitFor();
+
+  // Just-in-time access: the analyst asks for write access (a missing justification is shown at its field
+  // first), the reviewer approves it, an admin revokes it, and the analyst's list follows.
+  await analyst.getByRole('link', { name: 'Access requests' }).click();
+  const ask = analyst.getByRole('form', { name: 'Request access' });
+  await ask.getByLabel('Datasource').selectOption({ label: 'crm' });
+  await ask.getByLabel('write').check();
+  await ask.getByRole('button', { name: 'Request access' }).click();
+  await expect.poll(() => ask.getByLabel('Justification').getAttribute('aria-invalid'), POLL).toBe('true');
+  await ask.getByLabel('Justification').fill('Backfill of the welcome flags (TICKET-43)');
+  await ask.getByRole('button', { name: 'Request access' }).click();
+  await analyst.getByRole('status').filter({ hasText: 'Access requested' }).waitFor();
+  await analyst.getByRole('row').filter({ hasText: 'read, write' }).getByText('PENDING').waitFor();
+  await reviewer.getByRole('link', { name: 'Access requests' }).click();
+  const pendingAccess = reviewer.getByRole('row').filter({ hasText: 'Backfill of the welcome flags' });
+  expect(await pendingAccess.getByRole('button', { name: 'Reject' }).isDisabled()).toBe(true);
+  await screen(reviewer, '16-access-review');
+  await pendingAccess.getByRole('button', { name: 'Approve' }).click();
+  await reviewer.getByRole('status').filter({ hasText: 'Access approved.' }).waitFor();
+  await admin.getByRole('link', { name: 'Access requests' }).click();
+  const inForce = admin.getByRole('table', { name: 'Approved access in force' }).getByRole('row').filter({ hasText: 'Ana Analyst' });
+  await inForce.waitFor();
+  await screen(admin, '17-access-admin');
+  await inForce.getByRole('button', { name: /Revoke/ }).click();
+  await admin.getByRole('status').filter({ hasText: 'Access revoked.' }).waitFor();
+  await analyst.reload();
+  await analyst.getByRole('row').filter({ hasText: 'read, write' }).getByText('REVOKED').waitFor();
+  await screen(analyst, '18-access-mine');
+
   await admin.getByRole('link', { name: 'Review plans' }).click();
   await admin.getByText('No review plan yet').waitFor();
   await screen(admin, '14-review-plans');

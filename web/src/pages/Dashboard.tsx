@@ -3,7 +3,8 @@ import { A } from '@solidjs/router';
 import { createQuery } from '@urql/solid';
 import { For, Show } from 'solid-js';
 import { DailyBars } from '../charts.tsx';
-import { DashboardDocument, type RequestSummaryFragment } from '../graphql/generated.ts';
+import { DashboardDocument } from '../graphql/requests.documents.ts';
+import type { RequestSummaryFragment } from '../graphql/generated.ts';
 import { canReview, useMe } from '../me.ts';
 import { Empty, Loading, PageHeader, QueryError, RiskBadge, StatusBadge, When } from '../ui.tsx';
 

@@ -2,8 +2,10 @@
 import { A, useSearchParams } from '@solidjs/router';
 import { createQuery } from '@urql/solid';
 import { For, Show, createMemo, createSignal } from 'solid-js';
-import { HistoryDocument, type QueryStatus } from '../graphql/generated.ts';
-import { Field, Loading, PageHeader, QueryError, RiskBadge, StatusBadge, Table, When, download, toCsv } from '../ui.tsx';
+import { HistoryDocument } from '../graphql/requests.documents.ts';
+import type { QueryStatus } from '../graphql/generated.ts';
+import { Table, download, toCsv } from '../table.tsx';
+import { Field, Loading, PageHeader, QueryError, RiskBadge, StatusBadge, When } from '../ui.tsx';
 
 const STATUSES: QueryStatus[] = ['PENDING_AI', 'PENDING_REVIEW', 'APPROVED', 'EXECUTING', 'EXECUTED', 'FAILED', 'REJECTED', 'CHANGES_REQUESTED', 'CANCELLED', 'TIMED_OUT'];
 

@@ -6,18 +6,12 @@ import { A, useParams } from '@solidjs/router';
 import { createQuery, createSubscription } from '@urql/solid';
 import { For, Match, Show, Switch, createSignal } from 'solid-js';
 import { client } from '../client.ts';
-import {
-  CancelQueryRequestDocument,
-  DecideQueryRequestDocument,
-  ExecuteQueryRequestDocument,
-  RequestDocument,
-  RequestUpdatedDocument,
-  type RequestDetailFragment,
-  type ReviewDecisionKind,
-} from '../graphql/generated.ts';
+import { CancelQueryRequestDocument, DecideQueryRequestDocument, ExecuteQueryRequestDocument, RequestDocument, RequestUpdatedDocument } from '../graphql/requests.documents.ts';
+import type { RequestDetailFragment, ReviewDecisionKind } from '../graphql/generated.ts';
 import { saveDraft } from '../drafts.ts';
 import { canReview, useMe } from '../me.ts';
-import { Empty, Field, Loading, PageHeader, ProblemBanner, QueryError, RiskBadge, StatusBadge, When, download, outcome, useBusy, type Outcome, type Problem } from '../ui.tsx';
+import { download } from '../table.tsx';
+import { Empty, Field, Loading, PageHeader, ProblemBanner, QueryError, RiskBadge, StatusBadge, When, outcome, useBusy, type Outcome, type Problem } from '../ui.tsx';
 
 const OPEN = ['PENDING_AI', 'PENDING_REVIEW', 'APPROVED'];
 
@@ -122,7 +116,7 @@ export default function RequestPage() {
                   busy={busy()}
                   problem={problem()}
                   onDecide={(decision, comment) =>
-                    act(async () => outcome(await client.mutation(DecideQueryRequestDocument, { input: { requestId: r().id, decision, comment: comment || null } }).toPromise()))
+                    act(async () => outcome(await client.mutation(DecideQueryRequestDocument, { input: { requestId: r().id, decision, comment: comment || null, sqlHash: r().sqlHash } }).toPromise()))
                   }
                 />
               </Show>

@@ -3,7 +3,8 @@ import { A } from '@solidjs/router';
 import { createQuery, createSubscription } from '@urql/solid';
 import { For, Show, createEffect, createSignal, on } from 'solid-js';
 import { client } from '../client.ts';
-import { DecideQueryRequestDocument, ReviewQueueChangedDocument, ReviewQueueDocument, type ReviewDecisionKind } from '../graphql/generated.ts';
+import { DecideQueryRequestsDocument, ReviewQueueChangedDocument, ReviewQueueDocument } from '../graphql/requests.documents.ts';
+import type { ReviewDecisionKind } from '../graphql/generated.ts';
 import { Empty, Field, Loading, PageHeader, QueryError, RiskBadge, When, outcome, useBusy, type Problem } from '../ui.tsx';
 
 export default function Reviews() {
@@ -27,15 +28,21 @@ export default function Reviews() {
   const decideAll = (decision: ReviewDecisionKind) =>
     run(async () => {
       const targets = visibleSelected();
-      const results = await Promise.all(
-        targets.map(async (r) => ({
-          id: r.id,
-          done: outcome(await client.mutation(DecideQueryRequestDocument, { input: { requestId: r.id, decision, comment: comment() || null } }).toPromise()),
-        })),
+      // Each decision is bound to the text shown here (sqlHashes): a request revised meanwhile is refused, not decided.
+      const done = outcome(
+        await client
+          .mutation(DecideQueryRequestsDocument, {
+            input: { requestIds: targets.map((r) => r.id), sqlHashes: targets.map((r) => r.sqlHash), decision, comment: comment() || null },
+          })
+          .toPromise(),
       );
-      const failed = results.flatMap((r) => (r.done.ok ? [] : [{ id: r.id, problem: r.done.problem }]));
+      if (!done.ok) {
+        setNotice(done.problem.message);
+        return;
+      }
+      const failed = done.value.flatMap((r) => (r.error ? [{ id: r.requestId, problem: { code: r.error.code, message: r.error.message, issues: [] } }] : []));
       setProblems(failed);
-      setNotice(`${results.length - failed.length} of ${results.length} ${decision === 'APPROVE' ? 'approved' : decision === 'REJECT' ? 'rejected' : 'sent back'}.`);
+      setNotice(`${done.value.length - failed.length} of ${done.value.length} ${decision === 'APPROVE' ? 'approved' : decision === 'REJECT' ? 'rejected' : 'sent back'}.`);
       setSelected(new Set(failed.map((f) => f.id)));
       if (failed.length === 0) setComment('');
       refetch({ requestPolicy: 'network-only' });

@@ -3,9 +3,11 @@ import { useSearchParams } from '@solidjs/router';
 import { createQuery } from '@urql/solid';
 import { For, Show, createSignal } from 'solid-js';
 import { client } from '../../client.ts';
-import { AuditEventsDocument, ExportAuditEventsDocument, VerifyAuditChainDocument, type AuditEventFilter, type AuditSource, type VerifyAuditChainQuery } from '../../graphql/generated.ts';
+import { AuditEventsDocument, ExportAuditEventsDocument, VerifyAuditChainDocument } from '../../graphql/admin.documents.ts';
+import type { AuditEventFilter, AuditSource, VerifyAuditChainQuery } from '../../graphql/generated.ts';
 import { isAdmin, useMe } from '../../me.ts';
-import { Field, Loading, PageHeader, QueryError, Table, When, download, outcome, useBusy } from '../../ui.tsx';
+import { Table, download } from '../../table.tsx';
+import { Field, Loading, PageHeader, QueryError, When, outcome, useBusy } from '../../ui.tsx';
 import { useDirectory } from './directory.tsx';
 
 const SOURCES: AuditSource[] = ['API', 'BOOTSTRAP', 'SCHEDULER', 'SYSTEM'];

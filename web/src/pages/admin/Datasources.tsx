@@ -2,16 +2,10 @@
 import { createQuery } from '@urql/solid';
 import { For, Show, createSignal } from 'solid-js';
 import { client } from '../../client.ts';
-import {
-  AdminDatasourcesDocument,
-  DeleteDatasourceDocument,
-  TestDatasourceConnectionDocument,
-  UpsertDatasourceDocument,
-  type DatasourceFieldsFragment,
-  type DbType,
-  type SslMode,
-} from '../../graphql/generated.ts';
-import { Field, Loading, PageHeader, ProblemBanner, QueryError, Table, When, outcome, useBusy, type Problem } from '../../ui.tsx';
+import { AdminDatasourcesDocument, DeleteDatasourceDocument, TestDatasourceConnectionDocument, UpsertDatasourceDocument } from '../../graphql/admin.documents.ts';
+import type { DatasourceFieldsFragment, DbType, SslMode } from '../../graphql/generated.ts';
+import { Table } from '../../table.tsx';
+import { Field, Loading, PageHeader, ProblemBanner, QueryError, When, outcome, useBusy, type Problem } from '../../ui.tsx';
 
 export default function Datasources() {
   const [data, refetch] = createQuery({ query: AdminDatasourcesDocument });

@@ -3,8 +3,9 @@ import { useSearchParams } from '@solidjs/router';
 import { createQuery } from '@urql/solid';
 import { For, Show, createSignal } from 'solid-js';
 import { client } from '../../client.ts';
-import { AdminGrantsDocument, DeleteGrantDocument, UpsertGrantDocument } from '../../graphql/generated.ts';
-import { Field, Loading, PageHeader, ProblemBanner, QueryError, Table, When, list, outcome, useBusy, type Problem } from '../../ui.tsx';
+import { AdminGrantsDocument, DeleteGrantDocument, UpsertGrantDocument } from '../../graphql/admin.documents.ts';
+import { Table } from '../../table.tsx';
+import { Field, Loading, PageHeader, ProblemBanner, QueryError, When, list, outcome, useBusy, type Problem } from '../../ui.tsx';
 import { DatasourcePicker, useDirectory } from './directory.tsx';
 
 export default function Grants() {

@@ -1,8 +1,9 @@
 /** User groups: a name, a description and members; used by review stages, grants and policies. */
 import { For, Show, createSignal } from 'solid-js';
 import { client } from '../../client.ts';
-import { DeleteUserGroupDocument, UpsertUserGroupDocument } from '../../graphql/generated.ts';
-import { Field, Loading, PageHeader, ProblemBanner, QueryError, Table, outcome, useBusy, type Problem } from '../../ui.tsx';
+import { DeleteUserGroupDocument, UpsertUserGroupDocument } from '../../graphql/admin.documents.ts';
+import { Table } from '../../table.tsx';
+import { Field, Loading, PageHeader, ProblemBanner, QueryError, outcome, useBusy, type Problem } from '../../ui.tsx';
 import { MultiPick, useDirectory } from './directory.tsx';
 
 export default function Groups() {

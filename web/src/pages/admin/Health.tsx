@@ -3,7 +3,7 @@ import { useSearchParams } from '@solidjs/router';
 import { createQuery } from '@urql/solid';
 import { Show, onCleanup } from 'solid-js';
 import { Gauge, StackedBars } from '../../charts.tsx';
-import { DatasourceHealthDocument } from '../../graphql/generated.ts';
+import { DatasourceHealthDocument } from '../../graphql/admin.documents.ts';
 import { Empty, Loading, PageHeader, QueryError, When } from '../../ui.tsx';
 import { DatasourcePicker, useDirectory } from './directory.tsx';
 

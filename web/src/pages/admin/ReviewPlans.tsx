@@ -2,17 +2,10 @@
 import { createQuery } from '@urql/solid';
 import { For, Index, Show, createSignal } from 'solid-js';
 import { client } from '../../client.ts';
-import {
-  AdminReviewPlansDocument,
-  DeleteReviewPlanDocument,
-  DirectoryDocument,
-  UpsertReviewPlanDocument,
-  type ApproverInput,
-  type ApproverRole,
-  type ReviewPlanFieldsFragment,
-  type RiskLevel,
-} from '../../graphql/generated.ts';
-import { Field, Loading, PageHeader, ProblemBanner, QueryError, Table, outcome, useBusy, type Problem } from '../../ui.tsx';
+import { AdminReviewPlansDocument, DeleteReviewPlanDocument, DirectoryDocument, UpsertReviewPlanDocument } from '../../graphql/admin.documents.ts';
+import type { ApproverInput, ApproverRole, ReviewPlanFieldsFragment, RiskLevel } from '../../graphql/generated.ts';
+import { Table } from '../../table.tsx';
+import { Field, Loading, PageHeader, ProblemBanner, QueryError, outcome, useBusy, type Problem } from '../../ui.tsx';
 
 type Draft = ReviewPlanFieldsFragment & { name: string };
 const ROLES: ApproverRole[] = ['REVIEWER', 'ADMIN', 'ANALYST', 'AUDITOR', 'READONLY'];

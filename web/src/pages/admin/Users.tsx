@@ -2,8 +2,10 @@
 import { createQuery } from '@urql/solid';
 import { For, Show, createSignal } from 'solid-js';
 import { client } from '../../client.ts';
-import { ApiKeysDocument, CreateApiKeyDocument, CreateServiceAccountDocument, CreateUserDocument, DeactivateUserDocument, RevokeApiKeyDocument, type Role } from '../../graphql/generated.ts';
-import { Field, Loading, PageHeader, ProblemBanner, QueryError, Table, When, outcome, useBusy, type Problem } from '../../ui.tsx';
+import { ApiKeysDocument, CreateApiKeyDocument, CreateServiceAccountDocument, CreateUserDocument, DeactivateUserDocument, RevokeApiKeyDocument } from '../../graphql/admin.documents.ts';
+import type { Role } from '../../graphql/generated.ts';
+import { Table } from '../../table.tsx';
+import { Field, Loading, PageHeader, ProblemBanner, QueryError, When, outcome, useBusy, type Problem } from '../../ui.tsx';
 import { useDirectory } from './directory.tsx';
 
 const ROLES: Role[] = ['ANALYST', 'REVIEWER', 'ADMIN', 'AUDITOR', 'READONLY'];

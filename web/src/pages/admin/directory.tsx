@@ -1,7 +1,7 @@
 /** Users, groups and datasources of the organization, for pickers and for showing names instead of ids. */
 import { createQuery } from '@urql/solid';
 import { For } from 'solid-js';
-import { DirectoryDocument } from '../../graphql/generated.ts';
+import { DirectoryDocument } from '../../graphql/admin.documents.ts';
 
 export function useDirectory(options: { pause?: () => boolean } = {}) {
   const [directory, refetch] = createQuery({ query: DirectoryDocument, pause: () => options.pause?.() ?? false });
