@@ -187,12 +187,14 @@ class Walker {
     if (typeof obj.relname === 'string') this.table(obj, scope, false);
     let inner = scope;
     if (isObj(obj.withClause)) inner = this.withClause(obj.withClause, scope);
-    if (list(obj.lockingClause).length > 0) this.locking = true;
+    if (Array.isArray(obj.lockingClause) && obj.lockingClause.length > 0) this.locking = true;
     if (obj.intoClause !== undefined) this.selectInto = true;
     for (const key in obj) {
-      if (key === 'withClause') continue;
-      if (FROM_KEYS.has(key)) this.from(obj[key], inner);
-      else this.visit(obj[key], inner);
+      const value = obj[key];
+      // Scalars (locations, flags, names) hold nothing to find.
+      if (typeof value !== 'object' || value === null || key === 'withClause') continue;
+      if (FROM_KEYS.has(key)) this.from(value, inner);
+      else this.visit(value, inner);
     }
   }
 
@@ -575,7 +577,11 @@ export async function classifyPostgres(sql: string): Promise<Classification> {
       .trim();
 
   const [first] = raw;
-  if (raw.length === 1 && first !== undefined) return combine([classifyStatement(first.stmt, text(first))], false);
+  if (raw.length === 1 && first !== undefined) {
+    // The whole submission is the statement (the common case): no byte offsets to translate.
+    const whole = first.location === 0 && first.length === 0;
+    return combine([classifyStatement(first.stmt, whole ? sql.trim().replace(/;$/, '').trim() : text(first))], false);
+  }
 
   const begin = transactionKind(first?.stmt);
   if (begin === null || (begin.kind !== 'TRANS_STMT_BEGIN' && begin.kind !== 'TRANS_STMT_START')) {
