@@ -68,6 +68,8 @@ it('uses the datasource pool and gives the connection back reset', async () => {
   const result = await engine.execute(poolKey, spec, { statements: [{ sql: 'select @@session.tx_read_only, @@session.max_statement_time', params: [] }], readOnly: false, maxRows: 1 });
   // The request's own settings (5 s timeout), not read-only: the introspection's session settings were reset.
   expect(result.rows).toEqual([['0', 5]]);
+  // The request's reset finishes after its result is handed back.
+  await waitUntil(() => engine.poolStats(poolKey)?.idle === 1, 5_000, 'the connection to be back in the pool');
   expect(engine.poolStats(poolKey)).toEqual({ total: 1, idle: 1, waiting: 0 });
   expect(engine.poolStats('never-used')).toBeNull();
 });
@@ -81,6 +83,7 @@ it("counts busy connections and waiting requests (mysql2's private pool queues)"
   await waitUntil(() => engine.poolStats(key)?.waiting === 1, 5_000, 'the second request to wait for the only connection');
   expect(engine.poolStats(key)).toEqual({ total: 1, idle: 0, waiting: 1 });
   await Promise.all([first, second]);
+  await waitUntil(() => engine.poolStats(key)?.idle === 1, 5_000, 'the connection to be back in the pool');
   expect(engine.poolStats(key)).toEqual({ total: 1, idle: 1, waiting: 0 });
 });
 

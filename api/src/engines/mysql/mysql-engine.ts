@@ -9,7 +9,8 @@
  *   read-only: SET SESSION TRANSACTION READ ONLY; START TRANSACTION READ ONLY      write: START TRANSACTION
  *   each statement (the last one preceded by SET SESSION sql_select_limit = maxRows + 1 if there are several)
  *   write: COMMIT
- *   COM_RESET_CONNECTION (mysql2 `reset()`); SELECT DATABASE(), CURRENT_ROLE() against the connection's baseline
+ *   COM_RESET_CONNECTION (mysql2 `reset()`); SELECT DATABASE(), CURRENT_ROLE() against the connection's baseline —
+ *   after the result is handed back (the connection returns to the pool only when both succeeded)
  *
  * Why session-level settings: they are set at the start of every request and undone at its end by
  * COM_RESET_CONNECTION, which the engine needs anyway: it rolls back whatever is open and resets what a
@@ -259,7 +260,8 @@ class MysqlRequest {
       await this.#recycle();
       throw engineError;
     }
-    await this.#recycle();
+    // The connection goes back to the pool once it is reset and checked; the caller does not wait for that.
+    void this.#recycle();
     return result;
   }
 
