@@ -15,6 +15,7 @@ import { createLogger, type Logger } from './logger.ts';
 import { createServices, type Services } from './services.ts';
 import { JobRunner } from './modules/jobs/job-runner.ts';
 import { DUE_TOPIC } from './modules/requests/query-request.service.ts';
+import { AI_REVIEW_TOPIC } from './modules/ai/ai-risk.ts';
 import { openStore } from './store/store.ts';
 import { consoleHandler } from './web-console.ts';
 
@@ -71,6 +72,23 @@ export async function buildApp(config: Config, log: Logger = createLogger(config
       },
     },
     {
+      name: AI_REVIEW_JOB,
+      everyMs: config.jobsIntervalMs,
+      run: async () => {
+        const { reviewed } = await services.aiReviews.runPending();
+        if (reviewed > 0) log.info({ reviewed }, 'AI-reviewed requests');
+      },
+    },
+    {
+      name: 'notifications',
+      everyMs: config.jobsIntervalMs,
+      run: async () => {
+        const run = await services.notifications.runOnce();
+        if (run.derived + run.delivered + run.failed > 0) log.info({ derived: run.derived, delivered: run.delivered, failed: run.failed }, 'notification deliveries');
+        return run;
+      },
+    },
+    {
       name: 'abandoned-runs',
       everyMs: ABANDONED_SWEEP_MS,
       run: async () => {
@@ -80,6 +98,7 @@ export async function buildApp(config: Config, log: Logger = createLogger(config
     },
   ]);
   let dueSignals: AsyncIterator<unknown> | undefined;
+  let aiSignals: AsyncIterator<unknown> | undefined;
 
   return {
     services,
@@ -120,6 +139,10 @@ export async function buildApp(config: Config, log: Logger = createLogger(config
         server!.once('error', reject);
         server!.listen(config.port, config.host, () => resolve());
       });
+      const { port } = server.address() as AddressInfo;
+      const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+      // Console links in notifications point here unless PUBLIC_URL says otherwise.
+      services.notifications.usePublicUrl(`http://${host}:${port}`);
       // The first sweep runs in the background: due runs must not hold up the port being served.
       void jobs.start();
       // Any replica that approves a scheduled request tells every replica to look at its due time.
@@ -128,13 +151,18 @@ export async function buildApp(config: Config, log: Logger = createLogger(config
       void (async () => {
         while (!(await signals.next()).done) jobs.wake(DUE_REQUESTS_JOB);
       })().catch((error: unknown) => log.error({ err: error }, 'the due-work signal stopped; sweeps continue on their interval'));
-      const { port } = server.address() as AddressInfo;
-      const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+      // A submission that waits for its AI review wakes the AI review job of every replica (one of them claims it).
+      const aiSignal = services.bus.subscribe(AI_REVIEW_TOPIC)[Symbol.asyncIterator]();
+      aiSignals = aiSignal;
+      void (async () => {
+        while (!(await aiSignal.next()).done) jobs.wake(AI_REVIEW_JOB);
+      })().catch((error: unknown) => log.error({ err: error }, 'the AI review signal stopped; sweeps continue on their interval'));
       return `http://${host}:${port}`;
     },
     async stop() {
       await jobs.stop();
       await dueSignals?.return?.();
+      await aiSignals?.return?.();
       for (const client of wss?.clients ?? []) client.terminate();
       await new Promise<void>((resolve) => (wss ? wss.close(() => resolve()) : resolve()));
       await new Promise<void>((resolve) => {
@@ -151,6 +179,7 @@ export async function buildApp(config: Config, log: Logger = createLogger(config
 /** How often a running server looks for requests left EXECUTING by a server that stopped. */
 const ABANDONED_SWEEP_MS = 60_000;
 const DUE_REQUESTS_JOB = 'due-requests';
+const AI_REVIEW_JOB = 'ai-review';
 
 async function readiness(services: Services): Promise<Response> {
   try {

@@ -3,6 +3,8 @@ import type { Bus } from './bus/bus.ts';
 import type { Config } from './config.ts';
 import type { Keys } from './keys.ts';
 import type { Logger } from './logger.ts';
+import { AiConfigService } from './modules/ai/ai-config.service.ts';
+import { AiReviewService } from './modules/ai/ai-review.service.ts';
 import { AccessRequestService } from './modules/access/access-request.service.ts';
 import { AuditService } from './modules/audit/audit.service.ts';
 import { ClassificationTagService } from './modules/classification/classification-tag.service.ts';
@@ -15,6 +17,7 @@ import { ApiKeyService } from './modules/identity/api-key.service.ts';
 import { AuthService } from './modules/identity/auth.service.ts';
 import { UserService } from './modules/identity/user.service.ts';
 import { MaskingPolicyService } from './modules/masking/masking-policy.service.ts';
+import { NotificationService } from './modules/notifications/notification.service.ts';
 import { OrganizationService } from './modules/orgs/organization.service.ts';
 import { RequestGroupService } from './modules/requestgroups/request-group.service.ts';
 import { QueryRequestService } from './modules/requests/query-request.service.ts';
@@ -50,6 +53,9 @@ export interface Services {
   accessRequests: AccessRequestService;
   requestGroups: RequestGroupService;
   queryTemplates: QueryTemplateService;
+  aiConfigs: AiConfigService;
+  aiReviews: AiReviewService;
+  notifications: NotificationService;
 }
 
 export function createServices(deps: { config: Config; log: Logger; store: Store; bus: Bus; keys: Keys }): Services {
@@ -63,7 +69,9 @@ export function createServices(deps: { config: Config; log: Logger; store: Store
   const rowSecurity = new RowSecurityPolicyService(store, audit);
   const classificationTags = new ClassificationTagService(store, audit);
   const routingPolicies = new RoutingPolicyService({ store, audit, datasources, grants, classificationTags });
+  const aiConfigs = new AiConfigService(store, audit, keys.encryption);
   const queryRequests = new QueryRequestService({ store, audit, bus, datasources, grants, masking: maskingPolicies, rowSecurity, classificationTags, routingPolicies, maskingKey: keys.maskingHash });
+  const explorer = new ExplorerService({ store, audit, datasources, grants, masking: maskingPolicies, queryRequests });
   return {
     config,
     log,
@@ -80,7 +88,7 @@ export function createServices(deps: { config: Config; log: Logger; store: Store
     grants,
     maskingPolicies,
     queryRequests,
-    explorer: new ExplorerService({ store, audit, datasources, grants, masking: maskingPolicies, queryRequests }),
+    explorer,
     health: new HealthService(store, datasources),
     sqlAnalysis: new SqlAnalysisService({ store, grants, classificationTags }),
     rowSecurity,
@@ -89,5 +97,8 @@ export function createServices(deps: { config: Config; log: Logger; store: Store
     accessRequests: new AccessRequestService(store, audit),
     requestGroups: new RequestGroupService({ store, audit, bus, requests: queryRequests }),
     queryTemplates: new QueryTemplateService({ store, audit, queryRequests }),
+    aiConfigs,
+    aiReviews: new AiReviewService({ store, audit, log, aiConfigs, queryRequests, explorer }),
+    notifications: new NotificationService(store, audit, keys.encryption, { ...config.notifications, publicUrl: config.publicUrl }, log),
   };
 }

@@ -1,6 +1,7 @@
 /** Assembles the schema from every module, once per process (the Pothos builder is a singleton). */
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { DirectiveLocation, GraphQLDirective, GraphQLNonNull, GraphQLString, lexicographicSortSchema, specifiedDirectives, type GraphQLSchema } from 'graphql';
+import { defineAiConfigSchema } from '../modules/ai/ai-config.graphql.ts';
 import { defineAccessRequestSchema } from '../modules/access/access-request.graphql.ts';
 import { defineAuditSchema } from '../modules/audit/audit.graphql.ts';
 import { defineClassificationTagSchema } from '../modules/classification/classification-tag.graphql.ts';
@@ -11,6 +12,7 @@ import { defineGroupSchema } from '../modules/groups/group.graphql.ts';
 import { defineHealthSchema } from '../modules/health/health.graphql.ts';
 import { defineIdentitySchema } from '../modules/identity/identity.graphql.ts';
 import { defineMaskingPolicySchema } from '../modules/masking/masking-policy.graphql.ts';
+import { defineNotificationSchema } from '../modules/notifications/notification.graphql.ts';
 import { defineOrganizationSchema } from '../modules/orgs/organization.graphql.ts';
 import { defineQueryRequestSchema } from '../modules/requests/query-request.graphql.ts';
 import { defineRequestGroupSchema } from '../modules/requestgroups/request-group.graphql.ts';
@@ -33,7 +35,9 @@ export function getSchema(): GraphQLSchema {
   defineIdentitySchema();
   defineGroupSchema();
   defineAuditSchema();
+  defineNotificationSchema();
   defineReviewPlanSchema();
+  defineAiConfigSchema();
   defineDatasourceSchema();
   defineGrantSchema();
   defineMaskingPolicySchema();

@@ -59,6 +59,9 @@ it('audits every mutation', async () => {
     exportAuditEvents: () => call('mutation { exportAuditEvents { __typename } }'),
     upsertReviewPlan: () => call('mutation { upsertReviewPlan(input: { name: "p" }) { __typename ... on MutationUpsertReviewPlanSuccess { data { id } } } }')
       .then((d) => (ids['plan'] = (d as { id: string }).id)),
+    upsertAiConfig: () => call('mutation { upsertAiConfig(input: { name: "local", aiProvider: OLLAMA, model: "llama", endpoint: "http://127.0.0.1:9", timeoutMs: 1000 }) { __typename ... on MutationUpsertAiConfigSuccess { data { id } } ... on Error { message } } }')
+      .then((d) => (ids['aiConfig'] = (d as { id: string }).id)),
+    testAiConfig: () => call('mutation($id: ID!) { testAiConfig(id: $id) { __typename ... on Error { message } } }', { id: ids['aiConfig'] }),
     upsertDatasource: async () => {
       const url = new URL(await createPostgresDatabase(inject('postgresUrl')));
       await superuserQuery(url.toString(), 'create table t (id int primary key, v text); insert into t values (1, $$a$$)');
@@ -135,6 +138,7 @@ it('audits every mutation', async () => {
     deleteMaskingPolicy: () => call('mutation($id: ID!) { deleteMaskingPolicy(id: $id) { __typename } }', { id: ids['masking'] }),
     deleteGrant: () => call('mutation($id: ID!) { deleteGrant(id: $id) { __typename } }', { id: ids['grant'] }),
     deleteDatasource: () => call('mutation($id: ID!) { deleteDatasource(id: $id) { __typename } }', { id: ids['ds'] }),
+    deleteAiConfig: () => call('mutation($id: ID!) { deleteAiConfig(id: $id) { __typename ... on Error { message } } }', { id: ids['aiConfig'] }),
     deleteReviewPlan: () => call('mutation($id: ID!) { deleteReviewPlan(id: $id) { __typename } }', { id: ids['plan'] }),
   };
   expect(Object.keys(steps).sort()).toEqual(mutations);

@@ -41,6 +41,7 @@ export function defineDatasourceSchema(): void {
         nullable: true,
         resolve: (d, _args, ctx) => (d.reviewPlanId ? ctx.services.reviewPlans.get(actorOf(ctx), d.reviewPlanId) : null),
       }),
+      aiConfigId: t.exposeID('aiConfigId', { nullable: true, description: 'The model that reviews statements when the review plan requires AI review.' }),
       active: t.exposeBoolean('active'),
       createdAt: t.expose('createdAt', { type: 'DateTime' }),
       updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
@@ -77,6 +78,7 @@ export function defineDatasourceSchema(): void {
       aiAnalysisEnabled: t.boolean(),
       textToSqlEnabled: t.boolean(),
       reviewPlanId: t.id({ validate: z.uuid() }),
+      aiConfigId: t.id({ description: 'An AI configuration of this organization; omit for the built-in rules only.', validate: z.uuid() }),
       active: t.boolean(),
       verifyConnection: t.boolean({ description: 'Test the connection before saving (default true).' }),
     }),
@@ -115,7 +117,7 @@ export function defineDatasourceSchema(): void {
       errors: { types: [ConnectionFailedError] },
       args: { input: t.arg({ type: UpsertDatasourceInput, required: true }) },
       resolve: (_root, { input }, ctx) =>
-        ctx.services.datasources.upsert(actorOf(ctx), ctx.origin, { ...input, reviewPlanId: input.reviewPlanId ? String(input.reviewPlanId) : null }),
+        ctx.services.datasources.upsert(actorOf(ctx), ctx.origin, { ...input, reviewPlanId: input.reviewPlanId ? String(input.reviewPlanId) : null, aiConfigId: input.aiConfigId ? String(input.aiConfigId) : null }),
     }),
     deleteDatasource: t.id({
       ...requires('DATASOURCES_MANAGE'),

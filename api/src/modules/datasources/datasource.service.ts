@@ -15,6 +15,7 @@ import { roleHas } from '../identity/permissions.ts';
 import { OrganizationEntity } from '../orgs/organization.entity.ts';
 import { assertWithinQuota } from '../orgs/quota.ts';
 import { ReviewPlanEntity } from '../review/review-plan.entity.ts';
+import { AiConfigEntity } from '../ai/ai-config.entity.ts';
 import { DatasourceEntity, type Datasource } from './datasource.entity.ts';
 
 export interface DatasourceSettings {
@@ -34,6 +35,7 @@ export interface DatasourceSettings {
   aiAnalysisEnabled: boolean;
   textToSqlEnabled: boolean;
   reviewPlanId: string | null;
+  aiConfigId: string | null;
   active: boolean;
 }
 
@@ -67,6 +69,7 @@ const DEFAULTS = {
   aiAnalysisEnabled: true,
   textToSqlEnabled: false,
   reviewPlanId: null,
+  aiConfigId: null,
   active: true,
 } as const;
 
@@ -133,6 +136,7 @@ export class DatasourceService extends AuditedService {
       if (settings.reviewPlanId && !(await em.findOne(ReviewPlanEntity, { id: settings.reviewPlanId }))) {
         throw new NotFoundError('ReviewPlan', settings.reviewPlanId);
       }
+      if (settings.aiConfigId && !(await em.findOne(AiConfigEntity, { id: settings.aiConfigId }))) throw new NotFoundError('AiConfig', settings.aiConfigId);
       const passwordChanged = input.password !== undefined && input.password !== null;
       const password = passwordChanged ? input.password! : existing?.passwordEncrypted ? decryptSecret(this.encryptionKey, existing.passwordEncrypted) : '';
       const connectionChanged = !existing || passwordChanged || CONNECTION_FIELDS.some((field) => existing[field] !== settings[field]);
@@ -232,6 +236,7 @@ function settingsOf(input: UpsertDatasourceInput): DatasourceSettings {
     aiAnalysisEnabled: pick('aiAnalysisEnabled'),
     textToSqlEnabled: pick('textToSqlEnabled'),
     reviewPlanId: pick('reviewPlanId'),
+    aiConfigId: pick('aiConfigId'),
     active: pick('active'),
   };
 }

@@ -37,6 +37,7 @@ import { canonicalSql } from '../../engines/sql/canonical.ts';
 import { classify, impactOf, QueryRejectedError, type Classification } from './classify.ts';
 import { maskResult } from './mask-result.ts';
 import { analyzeRisk } from './risk.ts';
+import { AI_REVIEW_TOPIC, AWAITING_AI, failClosed, needsAiReview, withAiVerdict, type AiVerdict } from '../ai/ai-risk.ts';
 import {
   QueryRequestEntity,
   ReviewDecisionEntity,
@@ -390,9 +391,12 @@ export class QueryRequestService {
    * A statement judged for its submitter: classified, admitted by role and grants, checked against row security
    * (a statement it cannot filter is refused now, not after a reviewer approved it), risk-scored and routed.
    */
-  private async assess(inputs: AdmissionInputs, actor: Actor, origin: Origin, query: string): Promise<Assessment> {
-    const { classification, groupIds, access, predicates, plan: planned, risk, canonicalHash } = await this.admit(inputs, actor, query);
+  private async assess(inputs: AdmissionInputs, actor: Actor, origin: Origin, query: string, ai?: AiVerdict): Promise<Assessment> {
+    const { classification, groupIds, access, predicates, plan: planned, risk: rules, canonicalHash } = await this.admit(inputs, actor, query);
     const { datasource } = inputs;
+    // AI review (FEATURES E2): the submission waits in PENDING_AI; the AI review job comes back here with a verdict.
+    if (!ai && needsAiReview(datasource, planned)) return { classification, groupIds, access, predicates, plan: planned, risk: rules, routing: AWAITING_AI, canonicalHash };
+    const risk = ai ? withAiVerdict(rules, ai) : rules;
     const facts = routingFacts({
       datasource,
       classification,
@@ -413,7 +417,7 @@ export class QueryRequestService {
           policy: { id: decision.policyId, name: decision.policyName, action: decision.action },
         }
       : { ...routeByPlan(classification, risk.level, planned, datasource), policy: null };
-    return { classification, groupIds, access, predicates, plan, risk, routing, canonicalHash };
+    return { classification, groupIds, access, predicates, plan, risk, routing: ai ? failClosed(routing, ai) : routing, canonicalHash };
   }
 
   /** Everything of `assess` before routing: what every path into execution (break-glass too) must pass. */
@@ -1053,6 +1057,32 @@ export class QueryRequestService {
     void this.bus.publish(requestTopic(request.id), { id: request.id, status: request.status });
     void this.bus.publish(reviewQueueTopic(request.organizationId), { id: request.id, status: request.status });
     if (request.status === 'APPROVED' && request.scheduledFor) void this.bus.publish(DUE_TOPIC, { id: request.id });
+    if (request.status === 'PENDING_AI') void this.bus.publish(AI_REVIEW_TOPIC, { id: request.id });
+  }
+
+  /**
+   * The AI review hook (FEATURES E2), inside the AI review job's transaction with the request locked and still
+   * PENDING_AI: judged again for its submitter with their current rights and the organization's current
+   * configuration, with the model's verdict joined to the rules' risk, and routed exactly as a submission is.
+   * Refused now (rights revoked, submitter deactivated …) → REJECTED with the reason.
+   */
+  async continueAfterAiReview(em: EntityManager, request: QueryRequest, verdict: AiVerdict): Promise<void> {
+    const orgId = request.organizationId;
+    const submitter = await em.findOne(UserEntity, { id: request.submittedById });
+    try {
+      if (!submitter?.active) throw new ForbiddenError('the submitter is deactivated');
+      const actor = scheduledActor(submitter);
+      const inputs = await this.readAdmissionInputs(em, actor, request.datasourceId, await this.audit.lockChain(em, orgId));
+      const assessed = await this.assess(inputs, actor, { ipAddress: null, userAgent: null, ci: request.cicdOrigin }, request.sqlText, verdict);
+      em.assign(request, assessedFields(request.sqlText, assessed));
+      await this.recordAssessment(em, orgId, SCHEDULER, request.id, assessed);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      request.status = 'REJECTED';
+      request.decisionReason = `refused after the AI review: ${error.message}`;
+      await this.audit.append(em, orgId, SCHEDULER, { action: 'QUERY_REJECTED', targetType: 'QueryRequest', targetId: request.id, metadata: { decision: { verdict: 'REJECTED', reason: request.decisionReason, decidedBy: 'ADMISSION' } } });
+    }
+    this.store.afterCommit(em, () => this.publish(request));
   }
 }
 
