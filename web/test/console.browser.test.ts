@@ -403,6 +403,65 @@ async function journey(): Promise<void> {
   await analyst.getByRole('row').filter({ hasText: 'read, write' }).getByText('REVOKED').waitFor();
   await screen(analyst, '18-access-mine');
 
+  // Query templates: a field error first, then a template, a second version, the diff, a restore.
+  await analyst.getByRole('link', { name: 'Query templates' }).click();
+  await analyst.getByText('No template yet').waitFor();
+  const template = analyst.getByRole('form', { name: 'Save a template' });
+  await template.getByLabel('Name').fill('Customer by id');
+  await template.getByRole('button', { name: 'Save template' }).click();
+  await expect.poll(() => template.getByLabel('SQL').getAttribute('aria-invalid'), POLL).toBe('true');
+  await template.getByLabel('SQL').fill('select name from customers where id = :id');
+  await template.getByRole('button', { name: 'Save template' }).click();
+  await analyst.getByRole('status').filter({ hasText: 'Saved Customer by id as version 1.' }).waitFor();
+  await analyst.getByRole('cell', { name: ':id', exact: true }).waitFor();
+  await analyst.getByRole('button', { name: 'Edit Customer by id' }).click();
+  expect(await template.getByLabel('SQL').inputValue()).toBe('select name from customers where id = :id');
+  await template.getByLabel('SQL').fill('select name, email from customers where id = :customer_id');
+  await template.getByRole('button', { name: 'Save template' }).click();
+  await analyst.getByRole('status').filter({ hasText: 'as version 2.' }).waitFor();
+  await analyst.getByRole('button', { name: 'Compare with current (v1)' }).click();
+  await expect.poll(async () => (await analyst.getByTestId('template-diff').textContent()) ?? '', POLL).toContain('+select name, email from customers where id = :customer_id');
+  await screen(analyst, '19-templates');
+  await analyst.getByRole('button', { name: 'Restore v1' }).click();
+  await analyst.getByRole('status').filter({ hasText: 'Version 1 restored as version 3.' }).waitFor();
+
+  // Routing policies: JSON and condition errors at the field, two policies, a reorder, a simulation per node.
+  await admin.getByRole('link', { name: 'Routing policies' }).click();
+  await admin.getByText('No routing policy').waitFor();
+  const routing = admin.getByRole('form', { name: 'Save a routing policy' });
+  const condition = routing.getByLabel('Condition (JSON)');
+  await routing.getByLabel('Name').fill('Writes need two');
+  await routing.getByLabel('Priority').fill('10');
+  await condition.fill('{ "type": ');
+  await routing.getByRole('button', { name: 'Save routing policy' }).click();
+  await expect.poll(() => condition.getAttribute('aria-invalid'), POLL).toBe('true');
+  await routing.getByText(/^condition: not JSON/).waitFor();
+  await condition.fill('{ "type": "query_type", "any_of": [] }');
+  await routing.getByRole('button', { name: 'Save routing policy' }).click();
+  await routing.getByText(/any_of/).first().waitFor();
+  expect(await condition.getAttribute('aria-invalid')).toBe('true');
+  await condition.fill('{ "type": "query_type", "any_of": ["UPDATE", "DELETE"] }');
+  await routing.getByRole('button', { name: 'Save routing policy' }).click();
+  await admin.getByRole('status').filter({ hasText: 'Saved Writes need two.' }).waitFor();
+  await routing.getByLabel('Name').fill('Small reads pass');
+  await routing.getByLabel('Priority').fill('20');
+  await routing.getByLabel('Action').selectOption('AUTO_APPROVE');
+  await condition.fill('{ "type": "and", "children": [{ "type": "query_type", "any_of": ["SELECT"] }, { "type": "has_limit", "expected": true }] }');
+  await routing.getByRole('button', { name: 'Save routing policy' }).click();
+  await admin.getByRole('status').filter({ hasText: 'Saved Small reads pass.' }).waitFor();
+  const order = admin.getByRole('table', { name: 'Routing policies in evaluation order' });
+  await admin.getByRole('button', { name: 'Down Writes need two' }).click();
+  await admin.getByRole('status').filter({ hasText: 'Order saved.' }).waitFor();
+  await expect.poll(async () => (await order.getByRole('row').nth(1).textContent()) ?? '', POLL).toContain('Small reads pass');
+  const simulate = admin.getByRole('form', { name: 'Simulate routing' });
+  await simulate.getByLabel('Datasource').selectOption({ label: 'crm' });
+  await simulate.getByLabel('Statement').fill('select id from customers limit 5');
+  await simulate.getByRole('button', { name: 'Simulate' }).click();
+  const simulation = admin.getByTestId('routing-simulation');
+  await expect.poll(async () => (await simulation.textContent()) ?? '', POLL).toContain('Decided by Small reads pass: approve');
+  expect(await simulation.textContent()).toMatch(/has_limit\s*true/);
+  await screen(admin, '20-routing');
+
   await admin.getByRole('link', { name: 'Review plans' }).click();
   await admin.getByText('No review plan yet').waitFor();
   await screen(admin, '14-review-plans');

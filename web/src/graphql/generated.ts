@@ -160,6 +160,17 @@ export type QueryStatus =
   | 'REJECTED'
   | 'TIMED_OUT';
 
+export type QueryTemplateDiffInput = {
+  fromVersion: number;
+  templateId: string | number;
+  toVersion: number;
+};
+
+/** PRIVATE: the owner only. TEAM: everyone in the organization may read and use it; only the owner changes it. */
+export type QueryTemplateVisibility =
+  | 'PRIVATE'
+  | 'TEAM';
+
 export type QueryType =
   | 'DDL'
   | 'DELETE'
@@ -174,6 +185,11 @@ export type RelationKind =
   | 'TABLE'
   | 'VIEW';
 
+export type ReorderRoutingPoliciesInput = {
+  /** Every routing policy of the organization, in the new evaluation order. */
+  ids: Array<string | number>;
+};
+
 export type RequestAccessInput = {
   /** Only these schemas; omit for every schema. */
   allowedSchemas?: Array<string> | null | undefined;
@@ -186,6 +202,11 @@ export type RequestAccessInput = {
   /** How long the access lasts once approved: 15 minutes to 30 days (43200). */
   durationMinutes: number;
   justification: string;
+};
+
+export type RestoreQueryTemplateVersionInput = {
+  templateId: string | number;
+  version: number;
 };
 
 export type RetroReviewStatus =
@@ -223,6 +244,24 @@ export type Role =
   | 'READONLY'
   | 'REVIEWER';
 
+/** AUTO_APPROVE skips human review; AUTO_REJECT ends the request; REQUIRE_APPROVALS sets the approvals per stage; ESCALATE adds requiredApprovals to the plan minimum. */
+export type RoutingAction =
+  | 'AUTO_APPROVE'
+  | 'AUTO_REJECT'
+  | 'ESCALATE'
+  | 'REQUIRE_APPROVALS';
+
+/** UNKNOWN: a fact the condition needs is missing for this request (see docs/routing.md, fail closed). */
+export type RoutingTruth =
+  | 'FALSE'
+  | 'TRUE'
+  | 'UNKNOWN';
+
+export type RoutingVerdict =
+  | 'APPROVE'
+  | 'REJECT'
+  | 'REVIEW';
+
 export type RowOperator =
   | 'EQUALS'
   | 'GREATER_THAN'
@@ -251,6 +290,17 @@ export type SetupInput = {
   password: string;
   /** The token the server printed at start. */
   setupToken: string;
+};
+
+export type SimulateRoutingInput = {
+  /** Simulate a submission by this user (needs POLICIES_MANAGE); yourself by default. */
+  asUserId?: string | number | null | undefined;
+  /** Simulate at this time (time-of-day and day-of-week leaves); now by default. */
+  at?: string | null | undefined;
+  /** Whether the submission comes from CI; your own request origin by default. */
+  cicdOrigin?: boolean | null | undefined;
+  datasourceId: string | number;
+  query: string;
 };
 
 export type SslMode =
@@ -283,6 +333,8 @@ export type UpsertClassificationTagInput = {
 export type UpsertDatasourceInput = {
   active?: boolean | null | undefined;
   aiAnalysisEnabled?: boolean | null | undefined;
+  /** An AI configuration of this organization; omit for the built-in rules only. */
+  aiConfigId?: string | number | null | undefined;
   connectionPoolSize?: number | null | undefined;
   databaseName: string;
   dbType: DbType;
@@ -336,6 +388,17 @@ export type UpsertMaskingPolicyInput = {
   strategyParams?: unknown;
 };
 
+/** By (you, name): a changed body becomes a new version; omitted fields take their defaults. */
+export type UpsertQueryTemplateInput = {
+  body: string;
+  datasourceId?: string | number | null | undefined;
+  description?: string | null | undefined;
+  /** Natural key among your templates. */
+  name: string;
+  /** PRIVATE by default. */
+  visibility?: QueryTemplateVisibility | null | undefined;
+};
+
 /** Authoritative: an omitted field takes the Standard template value. */
 export type UpsertReviewPlanInput = {
   approvalTimeoutHours?: number | null | undefined;
@@ -345,8 +408,29 @@ export type UpsertReviewPlanInput = {
   description?: string | null | undefined;
   minApprovalsRequired?: number | null | undefined;
   name: string;
+  /** Notification channels of this organization; omitted → none. */
+  notifyChannelIds?: Array<string | number> | null | undefined;
   requiresAiReview?: boolean | null | undefined;
   requiresHumanApproval?: boolean | null | undefined;
+};
+
+/** Authoritative for the name: omitted fields take their defaults. */
+export type UpsertRoutingPolicyInput = {
+  action: RoutingAction;
+  /** and{children} · or{children} · not{child} · query_type{any_of} · referenced_table{globs} · risk_level{any_of} · risk_score{operator,value} · requester_role{any_of} · requester_group{group_ids} · time_of_day{start_minute_of_day,end_minute_of_day} · day_of_week{any_of} · has_where/has_limit/transactional/cicd_origin{expected} */
+  condition: unknown;
+  /** Leave out for an organization-wide policy. */
+  datasourceId?: string | number | null | undefined;
+  description?: string | null | undefined;
+  enabled?: boolean | null | undefined;
+  /** Natural key within the organization. */
+  name: string;
+  priority: number;
+  reason?: string | null | undefined;
+  /** REQUIRE_APPROVALS: required (1–10). ESCALATE: the delta, 1 by default. Others: leave out. */
+  requiredApprovals?: number | null | undefined;
+  /** IANA time zone; UTC by default. */
+  timeZone?: string | null | undefined;
 };
 
 /** Authoritative for the (datasource, table, column, operator) key. */
@@ -385,10 +469,10 @@ export type AccessRequestsQueryVariables = Exact<{
 
 export type AccessRequestsQuery = { accessRequests: { __typename: 'QueryAccessRequestsConnection', edges: Array<{ __typename: 'QueryAccessRequestsConnectionEdge', node: { __typename: 'AccessRequest', id: string, datasourceId: string, requesterId: string, status: AccessRequestStatus, canRead: boolean, canWrite: boolean, canDdl: boolean, allowedTables: Array<string> | null, durationMinutes: number, justification: string, createdAt: string, expiresAt: string | null, endedAt: string | null, endReason: string | null, decisions: Array<{ __typename: 'AccessDecision', id: string, decision: AccessDecisionKind, comment: string | null, reviewerId: string }> } }> } };
 
-export type AccessDatasourcesQueryVariables = Exact<{ [key: string]: never; }>;
+export type VisibleDatasourcesQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type AccessDatasourcesQuery = { datasources: { __typename: 'QueryDatasourcesConnection', edges: Array<{ __typename: 'QueryDatasourcesConnectionEdge', node: { __typename: 'Datasource', id: string, name: string } }> } };
+export type VisibleDatasourcesQuery = { datasources: { __typename: 'QueryDatasourcesConnection', edges: Array<{ __typename: 'QueryDatasourcesConnectionEdge', node: { __typename: 'Datasource', id: string, name: string } }> } };
 
 export type RequestAccessMutationVariables = Exact<{
   input: RequestAccessInput;
@@ -982,40 +1066,74 @@ export type AnalyzeSqlQuery = { analyzeSql:
     | { __typename: 'ValidationError', code: string, message: string, issues: Array<{ __typename: 'FieldIssue', path: string, message: string }> }
    };
 
+export type RoutingPolicyFieldsFragment = { __typename: 'RoutingPolicy', id: string, name: string, description: string | null, datasourceId: string | null, priority: number, action: RoutingAction, requiredApprovals: number | null, reason: string | null, timeZone: string, enabled: boolean, condition: unknown, unmatchedGlobs: Array<string> | null };
+
+export type RoutingPoliciesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type RoutingPoliciesQuery = { routingPolicies: { __typename: 'QueryRoutingPoliciesConnection', edges: Array<{ __typename: 'QueryRoutingPoliciesConnectionEdge', node: { __typename: 'RoutingPolicy', id: string, name: string, description: string | null, datasourceId: string | null, priority: number, action: RoutingAction, requiredApprovals: number | null, reason: string | null, timeZone: string, enabled: boolean, condition: unknown, unmatchedGlobs: Array<string> | null } }> } };
+
+export type UpsertRoutingPolicyMutationVariables = Exact<{
+  input: UpsertRoutingPolicyInput;
+}>;
+
+
+export type UpsertRoutingPolicyMutation = { upsertRoutingPolicy:
+    | { __typename: 'Conflict', code: string, message: string }
+    | { __typename: 'Forbidden', code: string, message: string }
+    | { __typename: 'MutationUpsertRoutingPolicySuccess', data: { __typename: 'RoutingPolicy', id: string, name: string, description: string | null, datasourceId: string | null, priority: number, action: RoutingAction, requiredApprovals: number | null, reason: string | null, timeZone: string, enabled: boolean, condition: unknown, unmatchedGlobs: Array<string> | null } }
+    | { __typename: 'NotFound', code: string, message: string }
+    | { __typename: 'QuotaExceeded', code: string, message: string }
+    | { __typename: 'ValidationError', code: string, message: string, issues: Array<{ __typename: 'FieldIssue', path: string, message: string }> }
+   };
+
+export type DeleteRoutingPolicyMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type DeleteRoutingPolicyMutation = { deleteRoutingPolicy:
+    | { __typename: 'Conflict', code: string, message: string }
+    | { __typename: 'Forbidden', code: string, message: string }
+    | { __typename: 'MutationDeleteRoutingPolicySuccess' }
+    | { __typename: 'NotFound', code: string, message: string }
+    | { __typename: 'QuotaExceeded', code: string, message: string }
+    | { __typename: 'ValidationError', code: string, message: string, issues: Array<{ __typename: 'FieldIssue', path: string, message: string }> }
+   };
+
+export type ReorderRoutingPoliciesMutationVariables = Exact<{
+  input: ReorderRoutingPoliciesInput;
+}>;
+
+
+export type ReorderRoutingPoliciesMutation = { reorderRoutingPolicies:
+    | { __typename: 'Conflict', code: string, message: string }
+    | { __typename: 'Forbidden', code: string, message: string }
+    | { __typename: 'MutationReorderRoutingPoliciesSuccess', data: Array<{ __typename: 'RoutingPolicy', id: string, priority: number }> }
+    | { __typename: 'NotFound', code: string, message: string }
+    | { __typename: 'QuotaExceeded', code: string, message: string }
+    | { __typename: 'ValidationError', code: string, message: string, issues: Array<{ __typename: 'FieldIssue', path: string, message: string }> }
+   };
+
+export type SimulateRoutingQueryVariables = Exact<{
+  input: SimulateRoutingInput;
+}>;
+
+
+export type SimulateRoutingQuery = { simulateRouting:
+    | { __typename: 'Conflict', code: string, message: string }
+    | { __typename: 'Forbidden', code: string, message: string }
+    | { __typename: 'NotFound', code: string, message: string }
+    | { __typename: 'QueryRejected', code: string, message: string }
+    | { __typename: 'QuerySimulateRoutingSuccess', data: { __typename: 'RoutingSimulation', queryType: string, riskLevel: string, riskScore: number, tables: Array<string>, refusal: string | null, decision: { __typename: 'RoutingDecision', policyName: string, action: RoutingAction, verdict: RoutingVerdict, reason: string, requiredApprovals: number | null } | null, evaluations: Array<{ __typename: 'RoutingPolicyEvaluation', policyId: string, policyName: string, priority: number, result: RoutingTruth, trace: { __typename: 'RoutingConditionTrace', tree: unknown } }> } }
+    | { __typename: 'QuotaExceeded', code: string, message: string }
+    | { __typename: 'ValidationError', code: string, message: string, issues: Array<{ __typename: 'FieldIssue', path: string, message: string }> }
+   };
+
 export type SetupRequiredQueryVariables = Exact<{ [key: string]: never; }>;
 
 
 export type SetupRequiredQuery = { setupRequired: boolean };
-
-export type SetupMutationVariables = Exact<{
-  input: SetupInput;
-}>;
-
-
-export type SetupMutation = { setup:
-    | { __typename: 'Conflict', code: string, message: string }
-    | { __typename: 'Forbidden', code: string, message: string }
-    | { __typename: 'MutationSetupSuccess', data: { __typename: 'SetupPayload', accessToken: string, accessTokenExpiresAt: string, refreshToken: string, user: { __typename: 'User', id: string } } }
-    | { __typename: 'NotFound', code: string, message: string }
-    | { __typename: 'QuotaExceeded', code: string, message: string }
-    | { __typename: 'ValidationError', code: string, message: string, issues: Array<{ __typename: 'FieldIssue', path: string, message: string }> }
-   };
-
-export type LoginMutationVariables = Exact<{
-  input: LoginInput;
-}>;
-
-
-export type LoginMutation = { login:
-    | { __typename: 'Conflict', code: string, message: string }
-    | { __typename: 'Forbidden', code: string, message: string }
-    | { __typename: 'MutationLoginSuccess', data: { __typename: 'AuthPayload', accessToken: string, accessTokenExpiresAt: string, refreshToken: string } }
-    | { __typename: 'NotFound', code: string, message: string }
-    | { __typename: 'QuotaExceeded', code: string, message: string }
-    | { __typename: 'RateLimited', retryAfterSeconds: number, code: string, message: string }
-    | { __typename: 'Unauthenticated', code: string, message: string }
-    | { __typename: 'ValidationError', code: string, message: string, issues: Array<{ __typename: 'FieldIssue', path: string, message: string }> }
-   };
 
 export type RefreshSessionMutationVariables = Exact<{
   refreshToken: string;
@@ -1078,3 +1196,96 @@ export type ErrorFieldsFragment =
   | ErrorFields_Unauthenticated_Fragment
   | ErrorFields_ValidationError_Fragment
 ;
+
+export type SetupMutationVariables = Exact<{
+  input: SetupInput;
+}>;
+
+
+export type SetupMutation = { setup:
+    | { __typename: 'Conflict', code: string, message: string }
+    | { __typename: 'Forbidden', code: string, message: string }
+    | { __typename: 'MutationSetupSuccess', data: { __typename: 'SetupPayload', accessToken: string, accessTokenExpiresAt: string, refreshToken: string, user: { __typename: 'User', id: string } } }
+    | { __typename: 'NotFound', code: string, message: string }
+    | { __typename: 'QuotaExceeded', code: string, message: string }
+    | { __typename: 'ValidationError', code: string, message: string, issues: Array<{ __typename: 'FieldIssue', path: string, message: string }> }
+   };
+
+export type LoginMutationVariables = Exact<{
+  input: LoginInput;
+}>;
+
+
+export type LoginMutation = { login:
+    | { __typename: 'Conflict', code: string, message: string }
+    | { __typename: 'Forbidden', code: string, message: string }
+    | { __typename: 'MutationLoginSuccess', data: { __typename: 'AuthPayload', accessToken: string, accessTokenExpiresAt: string, refreshToken: string } }
+    | { __typename: 'NotFound', code: string, message: string }
+    | { __typename: 'QuotaExceeded', code: string, message: string }
+    | { __typename: 'RateLimited', retryAfterSeconds: number, code: string, message: string }
+    | { __typename: 'Unauthenticated', code: string, message: string }
+    | { __typename: 'ValidationError', code: string, message: string, issues: Array<{ __typename: 'FieldIssue', path: string, message: string }> }
+   };
+
+export type TemplateFieldsFragment = { __typename: 'QueryTemplate', id: string, name: string, description: string | null, datasourceId: string | null, visibility: QueryTemplateVisibility, ownerId: string, currentVersion: number, updatedAt: string, versions: Array<{ __typename: 'QueryTemplateVersion', version: number, body: string, placeholders: Array<string>, restoredFrom: number | null, createdAt: string }> };
+
+export type TemplatesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type TemplatesQuery = { queryTemplates: { __typename: 'QueryQueryTemplatesConnection', edges: Array<{ __typename: 'QueryQueryTemplatesConnectionEdge', node: { __typename: 'QueryTemplate', id: string, name: string, description: string | null, datasourceId: string | null, visibility: QueryTemplateVisibility, ownerId: string, currentVersion: number, updatedAt: string, versions: Array<{ __typename: 'QueryTemplateVersion', version: number, body: string, placeholders: Array<string>, restoredFrom: number | null, createdAt: string }> } }> } };
+
+export type TemplateDiffQueryVariables = Exact<{
+  input: QueryTemplateDiffInput;
+}>;
+
+
+export type TemplateDiffQuery = { queryTemplateDiff:
+    | { __typename: 'Conflict', code: string, message: string }
+    | { __typename: 'Forbidden', code: string, message: string }
+    | { __typename: 'NotFound', code: string, message: string }
+    | { __typename: 'QueryQueryTemplateDiffSuccess', data: { __typename: 'QueryTemplateDiff', unified: string } }
+    | { __typename: 'QuotaExceeded', code: string, message: string }
+    | { __typename: 'ValidationError', code: string, message: string, issues: Array<{ __typename: 'FieldIssue', path: string, message: string }> }
+   };
+
+export type UpsertQueryTemplateMutationVariables = Exact<{
+  input: UpsertQueryTemplateInput;
+}>;
+
+
+export type UpsertQueryTemplateMutation = { upsertQueryTemplate:
+    | { __typename: 'Conflict', code: string, message: string }
+    | { __typename: 'Forbidden', code: string, message: string }
+    | { __typename: 'MutationUpsertQueryTemplateSuccess', data: { __typename: 'QueryTemplate', id: string, name: string, description: string | null, datasourceId: string | null, visibility: QueryTemplateVisibility, ownerId: string, currentVersion: number, updatedAt: string, versions: Array<{ __typename: 'QueryTemplateVersion', version: number, body: string, placeholders: Array<string>, restoredFrom: number | null, createdAt: string }> } }
+    | { __typename: 'NotFound', code: string, message: string }
+    | { __typename: 'QuotaExceeded', code: string, message: string }
+    | { __typename: 'ValidationError', code: string, message: string, issues: Array<{ __typename: 'FieldIssue', path: string, message: string }> }
+   };
+
+export type RestoreQueryTemplateVersionMutationVariables = Exact<{
+  input: RestoreQueryTemplateVersionInput;
+}>;
+
+
+export type RestoreQueryTemplateVersionMutation = { restoreQueryTemplateVersion:
+    | { __typename: 'Conflict', code: string, message: string }
+    | { __typename: 'Forbidden', code: string, message: string }
+    | { __typename: 'MutationRestoreQueryTemplateVersionSuccess', data: { __typename: 'QueryTemplate', id: string, name: string, description: string | null, datasourceId: string | null, visibility: QueryTemplateVisibility, ownerId: string, currentVersion: number, updatedAt: string, versions: Array<{ __typename: 'QueryTemplateVersion', version: number, body: string, placeholders: Array<string>, restoredFrom: number | null, createdAt: string }> } }
+    | { __typename: 'NotFound', code: string, message: string }
+    | { __typename: 'QuotaExceeded', code: string, message: string }
+    | { __typename: 'ValidationError', code: string, message: string, issues: Array<{ __typename: 'FieldIssue', path: string, message: string }> }
+   };
+
+export type DeleteQueryTemplateMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type DeleteQueryTemplateMutation = { deleteQueryTemplate:
+    | { __typename: 'Conflict', code: string, message: string }
+    | { __typename: 'Forbidden', code: string, message: string }
+    | { __typename: 'MutationDeleteQueryTemplateSuccess' }
+    | { __typename: 'NotFound', code: string, message: string }
+    | { __typename: 'QuotaExceeded', code: string, message: string }
+    | { __typename: 'ValidationError', code: string, message: string, issues: Array<{ __typename: 'FieldIssue', path: string, message: string }> }
+   };

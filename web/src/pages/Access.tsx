@@ -6,7 +6,7 @@ import { createQuery } from '@urql/solid';
 import { For, Show, createSignal } from 'solid-js';
 import { client } from '../client.ts';
 import {
-  AccessDatasourcesDocument,
+  VisibleDatasourcesDocument,
   AccessRequestsDocument,
   CancelAccessRequestDocument,
   DecideAccessRequestDocument,
@@ -29,7 +29,7 @@ const DURATIONS: [number, string][] = [
 
 export default function Access() {
   const me = useMe();
-  const [sources] = createQuery({ query: AccessDatasourcesDocument });
+  const [sources] = createQuery({ query: VisibleDatasourcesDocument });
   const [mine, refetchMine] = createQuery({ query: AccessRequestsDocument, variables: { mine: true, status: null } });
   const [waiting, refetchWaiting] = createQuery({ query: AccessRequestsDocument, variables: { mine: false, status: 'PENDING' }, pause: () => !canReview(me()) });
   const [active, refetchActive] = createQuery({ query: AccessRequestsDocument, variables: { mine: false, status: 'APPROVED' }, pause: () => !isAdmin(me()) });

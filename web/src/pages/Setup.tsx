@@ -3,7 +3,8 @@ import { useNavigate } from '@solidjs/router';
 import { createQuery } from '@urql/solid';
 import { Show, createSignal } from 'solid-js';
 import { client } from '../client.ts';
-import { SetupDocument, SetupRequiredDocument } from '../graphql/session.documents.ts';
+import { SetupRequiredDocument } from '../graphql/session.documents.ts';
+import { SetupDocument } from '../graphql/signin.documents.ts';
 import { setTokens } from '../session.ts';
 import { Field, ProblemBanner, outcome, useBusy, type Problem } from '../ui.tsx';
 

@@ -2,7 +2,7 @@
 import { useNavigate, useSearchParams } from '@solidjs/router';
 import { createSignal } from 'solid-js';
 import { client, reconnectSubscriptions } from '../client.ts';
-import { LoginDocument } from '../graphql/session.documents.ts';
+import { LoginDocument } from '../graphql/signin.documents.ts';
 import { setTokens } from '../session.ts';
 import { Field, ProblemBanner, outcome, useBusy, type Problem } from '../ui.tsx';
 
