@@ -18,6 +18,20 @@ resource "accessflow_review_plan" "two_step" {
   ]
 }
 
+# The model that reviews the shop's statements before people do (the review plan requires AI review): a
+# self-hosted Ollama here; ANTHROPIC or OPENAI need only an api_key and no endpoint.
+resource "accessflow_ai_config" "reviewer" {
+  name                   = "shop-reviewer"
+  ai_provider            = "OLLAMA"
+  model                  = "qwen2.5-coder:7b"
+  endpoint               = var.ai_endpoint
+  api_key                = var.ai_api_key
+  api_key_wo_version     = 1
+  timeout_ms             = 20000
+  max_completion_tokens  = 800
+  system_prompt_template = "Review this {{db_type}} statement for the shop team.\nTables: {{schema_context}}\n{{sql}}\nAnswer in {{language}}."
+}
+
 resource "accessflow_datasource" "shop" {
   name                  = "shop"
   db_type               = "POSTGRESQL"
@@ -31,6 +45,7 @@ resource "accessflow_datasource" "shop" {
   max_rows_per_query    = 500
   require_review_writes = true
   review_plan_id        = accessflow_review_plan.two_step.id
+  ai_config_id          = accessflow_ai_config.reviewer.id
 }
 
 # The identity pipelines use (its API key is created once, outside Terraform: keys are shown only once).

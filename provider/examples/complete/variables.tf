@@ -23,3 +23,16 @@ variable "db_password" {
   sensitive = true
   ephemeral = true
 }
+
+variable "ai_endpoint" {
+  type    = string
+  default = "http://127.0.0.1:11434"
+}
+
+variable "ai_api_key" {
+  description = "Key of the model service; none for a local Ollama."
+  type        = string
+  sensitive   = true
+  ephemeral   = true
+  default     = null
+}

@@ -3,6 +3,289 @@ import type { ResourceSpec } from '../spec.ts';
 
 export const RESOURCES: ResourceSpec[] = [
   {
+    "typeName": "accessflow_ai_config",
+    "graphqlType": "AiConfig",
+    "description": "A model that reviews the statements of the datasources that name it. Only AccessFlow holds its key.",
+    "upsert": "upsertAiConfig",
+    "inputType": "UpsertAiConfigInput",
+    "delete": "deleteAiConfig",
+    "get": "aiConfig",
+    "getByName": "aiConfigByName",
+    "importScope": null,
+    "attributes": [
+      {
+        "field": "id",
+        "input": null,
+        "required": false,
+        "optional": false,
+        "computed": true,
+        "sensitive": false,
+        "writeOnly": false,
+        "nullable": true,
+        "replace": false,
+        "triggers": null,
+        "version": null,
+        "description": "The object id.",
+        "name": "id",
+        "type": {
+          "kind": "string"
+        }
+      },
+      {
+        "field": "aiProvider",
+        "input": "aiProvider",
+        "required": true,
+        "optional": false,
+        "computed": false,
+        "sensitive": false,
+        "writeOnly": false,
+        "nullable": false,
+        "replace": false,
+        "triggers": null,
+        "version": null,
+        "description": "",
+        "name": "ai_provider",
+        "type": {
+          "kind": "string"
+        }
+      },
+      {
+        "field": null,
+        "input": "apiKey",
+        "required": false,
+        "optional": true,
+        "computed": false,
+        "sensitive": true,
+        "writeOnly": true,
+        "nullable": true,
+        "replace": false,
+        "triggers": null,
+        "version": "api_key_version",
+        "description": "Write-only. Required for ANTHROPIC and OPENAI. Never stored in state; change `api_key_wo_version` to send a new value.",
+        "name": "api_key",
+        "type": {
+          "kind": "string"
+        }
+      },
+      {
+        "field": null,
+        "input": null,
+        "required": false,
+        "optional": true,
+        "computed": false,
+        "sensitive": false,
+        "writeOnly": false,
+        "nullable": true,
+        "replace": false,
+        "triggers": "api_key",
+        "version": null,
+        "description": "Any number; changing it sends `api_key` again. Not stored by the server (null after import).",
+        "name": "api_key_wo_version",
+        "type": {
+          "kind": "number"
+        }
+      },
+      {
+        "field": "endpoint",
+        "input": "endpoint",
+        "required": false,
+        "optional": true,
+        "computed": false,
+        "sensitive": false,
+        "writeOnly": false,
+        "nullable": true,
+        "replace": false,
+        "triggers": null,
+        "version": null,
+        "description": "Base URL (required for OPENAI_COMPATIBLE, OLLAMA, HUGGING_FACE), e.g. http://127.0.0.1:11434 or https://host/v1.",
+        "name": "endpoint",
+        "type": {
+          "kind": "string"
+        }
+      },
+      {
+        "field": "maxCompletionTokens",
+        "input": "maxCompletionTokens",
+        "required": false,
+        "optional": true,
+        "computed": true,
+        "sensitive": false,
+        "writeOnly": false,
+        "nullable": false,
+        "replace": false,
+        "triggers": null,
+        "version": null,
+        "description": "Default 1024 (64 to 32000).",
+        "name": "max_completion_tokens",
+        "type": {
+          "kind": "number"
+        }
+      },
+      {
+        "field": "maxPromptTokens",
+        "input": "maxPromptTokens",
+        "required": false,
+        "optional": true,
+        "computed": true,
+        "sensitive": false,
+        "writeOnly": false,
+        "nullable": false,
+        "replace": false,
+        "triggers": null,
+        "version": null,
+        "description": "Default 8000 (256 to 200000): a longer prompt is not sent and the review fails closed.",
+        "name": "max_prompt_tokens",
+        "type": {
+          "kind": "number"
+        }
+      },
+      {
+        "field": "model",
+        "input": "model",
+        "required": true,
+        "optional": false,
+        "computed": false,
+        "sensitive": false,
+        "writeOnly": false,
+        "nullable": false,
+        "replace": false,
+        "triggers": null,
+        "version": null,
+        "description": "",
+        "name": "model",
+        "type": {
+          "kind": "string"
+        }
+      },
+      {
+        "field": "name",
+        "input": "name",
+        "required": true,
+        "optional": false,
+        "computed": false,
+        "sensitive": false,
+        "writeOnly": false,
+        "nullable": false,
+        "replace": true,
+        "triggers": null,
+        "version": null,
+        "description": "",
+        "name": "name",
+        "type": {
+          "kind": "string"
+        }
+      },
+      {
+        "field": "systemPromptTemplate",
+        "input": "systemPromptTemplate",
+        "required": false,
+        "optional": true,
+        "computed": false,
+        "sensitive": false,
+        "writeOnly": false,
+        "nullable": true,
+        "replace": false,
+        "triggers": null,
+        "version": null,
+        "description": "Must contain {{sql}}; may use {{schema_context}}, {{db_type}}, {{language}}. Default: the built-in prompt.",
+        "name": "system_prompt_template",
+        "type": {
+          "kind": "string"
+        }
+      },
+      {
+        "field": "timeoutMs",
+        "input": "timeoutMs",
+        "required": false,
+        "optional": true,
+        "computed": true,
+        "sensitive": false,
+        "writeOnly": false,
+        "nullable": false,
+        "replace": false,
+        "triggers": null,
+        "version": null,
+        "description": "Default 30000 (1000 to 120000).",
+        "name": "timeout_ms",
+        "type": {
+          "kind": "number"
+        }
+      },
+      {
+        "field": "apiKeySet",
+        "input": null,
+        "required": false,
+        "optional": false,
+        "computed": true,
+        "sensitive": false,
+        "writeOnly": false,
+        "nullable": false,
+        "replace": false,
+        "triggers": null,
+        "version": null,
+        "description": "",
+        "name": "api_key_set",
+        "type": {
+          "kind": "bool"
+        }
+      },
+      {
+        "field": "apiKeyVersion",
+        "input": null,
+        "required": false,
+        "optional": false,
+        "computed": true,
+        "sensitive": false,
+        "writeOnly": false,
+        "nullable": false,
+        "replace": false,
+        "triggers": null,
+        "version": null,
+        "description": "Increases whenever the key is replaced; the key itself is never returned.",
+        "name": "api_key_version",
+        "type": {
+          "kind": "number"
+        }
+      },
+      {
+        "field": "createdAt",
+        "input": null,
+        "required": false,
+        "optional": false,
+        "computed": true,
+        "sensitive": false,
+        "writeOnly": false,
+        "nullable": false,
+        "replace": false,
+        "triggers": null,
+        "version": null,
+        "description": "",
+        "name": "created_at",
+        "type": {
+          "kind": "string"
+        }
+      },
+      {
+        "field": "updatedAt",
+        "input": null,
+        "required": false,
+        "optional": false,
+        "computed": true,
+        "sensitive": false,
+        "writeOnly": false,
+        "nullable": false,
+        "replace": false,
+        "triggers": null,
+        "version": null,
+        "description": "",
+        "name": "updated_at",
+        "type": {
+          "kind": "string"
+        }
+      }
+    ]
+  },
+  {
     "typeName": "accessflow_classification_tag",
     "graphqlType": "ClassificationTag",
     "description": "A data classification on a table or column. A column tag derives a masking policy; every tag raises risk.",
@@ -186,6 +469,24 @@ export const RESOURCES: ResourceSpec[] = [
         "name": "ai_analysis_enabled",
         "type": {
           "kind": "bool"
+        }
+      },
+      {
+        "field": "aiConfigId",
+        "input": "aiConfigId",
+        "required": false,
+        "optional": true,
+        "computed": false,
+        "sensitive": false,
+        "writeOnly": false,
+        "nullable": true,
+        "replace": false,
+        "triggers": null,
+        "version": null,
+        "description": "An AI configuration of this organization; omit for the built-in rules only.",
+        "name": "ai_config_id",
+        "type": {
+          "kind": "string"
         }
       },
       {

@@ -105,6 +105,11 @@ export class DataAccessflowDatasource extends cdktn.TerraformDataSource {
     return this.getBooleanAttribute('ai_analysis_enabled');
   }
 
+  // ai_config_id - computed: true, optional: false, required: false
+  public get aiConfigId() {
+    return this.getStringAttribute('ai_config_id');
+  }
+
   // connection_pool_size - computed: true, optional: false, required: false
   public get connectionPoolSize() {
     return this.getNumberAttribute('connection_pool_size');

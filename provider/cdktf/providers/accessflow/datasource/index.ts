@@ -16,6 +16,12 @@ export interface DatasourceConfig extends cdktn.TerraformMetaArguments {
   */
   readonly aiAnalysisEnabled?: boolean | cdktn.IResolvable;
   /**
+  * An AI configuration of this organization; omit for the built-in rules only.
+  *
+  * Docs at Terraform Registry: {@link https://registry.accessflow.dev/providers/accessflow/accessflow/latest/docs/resources/datasource#ai_config_id Datasource#ai_config_id}
+  */
+  readonly aiConfigId?: string;
+  /**
   * Docs at Terraform Registry: {@link https://registry.accessflow.dev/providers/accessflow/accessflow/latest/docs/resources/datasource#connection_pool_size Datasource#connection_pool_size}
   */
   readonly connectionPoolSize?: number;
@@ -156,6 +162,7 @@ export class Datasource extends cdktn.TerraformResource {
     });
     this._active = config.active;
     this._aiAnalysisEnabled = config.aiAnalysisEnabled;
+    this._aiConfigId = config.aiConfigId;
     this._connectionPoolSize = config.connectionPoolSize;
     this._databaseName = config.databaseName;
     this._dbType = config.dbType;
@@ -216,6 +223,22 @@ export class Datasource extends cdktn.TerraformResource {
   // Temporarily expose input value. Use with caution.
   public get aiAnalysisEnabledInput() {
     return this._aiAnalysisEnabled;
+  }
+
+  // ai_config_id - computed: false, optional: true, required: false
+  private _aiConfigId?: string; 
+  public get aiConfigId() {
+    return this.getStringAttribute('ai_config_id');
+  }
+  public set aiConfigId(value: string) {
+    this._aiConfigId = value;
+  }
+  public resetAiConfigId() {
+    this._aiConfigId = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get aiConfigIdInput() {
+    return this._aiConfigId;
   }
 
   // connection_pool_size - computed: true, optional: true, required: false
@@ -538,6 +561,7 @@ export class Datasource extends cdktn.TerraformResource {
     return {
       active: cdktn.booleanToTerraform(this._active),
       ai_analysis_enabled: cdktn.booleanToTerraform(this._aiAnalysisEnabled),
+      ai_config_id: cdktn.stringToTerraform(this._aiConfigId),
       connection_pool_size: cdktn.numberToTerraform(this._connectionPoolSize),
       database_name: cdktn.stringToTerraform(this._databaseName),
       db_type: cdktn.stringToTerraform(this._dbType),
@@ -573,6 +597,12 @@ export class Datasource extends cdktn.TerraformResource {
         isBlock: false,
         type: "simple",
         storageClassType: "boolean",
+      },
+      ai_config_id: {
+        value: cdktn.stringToHclTerraform(this._aiConfigId),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
       },
       connection_pool_size: {
         value: cdktn.numberToHclTerraform(this._connectionPoolSize),
