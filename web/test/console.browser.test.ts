@@ -16,6 +16,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import type {} from '../../api/test/global-setup.ts';
 import { createTestApp, superuserQuery, type TestApp } from '../../api/test/harness.ts';
+import { startLlmDouble, type LlmDouble } from '../../api/test/doubles/llm-double.ts';
 import { createPostgresDatabase } from '../../api/test/servers.ts';
 
 const SHOTS = fileURLToPath(new URL('../test-results/screenshots/', import.meta.url));
@@ -29,6 +30,9 @@ let t: TestApp;
 let url: string;
 let browser: Browser;
 let target: URL;
+/** A double of the model services (this machine cannot reach them), for the AI configuration's connection test. */
+let llm: LlmDouble;
+const LLM_KEY = 'sk-ant-console-test-key-0123456789';
 const problems: string[] = [];
 
 function chromiumPath(): string {
@@ -52,12 +56,14 @@ beforeAll(async () => {
   );
   t = await createTestApp();
   url = await t.app.start();
+  llm = await startLlmDouble(LLM_KEY);
   browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
 });
 
 afterAll(async () => {
   await browser?.close();
   await t?.close();
+  await llm?.close();
 });
 
 /** A browser context whose pages must stay on this origin and log no errors. */
@@ -461,6 +467,33 @@ async function journey(): Promise<void> {
   await expect.poll(async () => (await simulation.textContent()) ?? '', POLL).toContain('Decided by Small reads pass: approve');
   expect(await simulation.textContent()).toMatch(/has_limit\s*true/);
   await screen(admin, '20-routing');
+
+  // AI configurations: the key is write-only ("set" / "not set"), a missing key is shown at its field, and the
+  // connection test reaches the model (a double of Anthropic's API).
+  await admin.getByRole('link', { name: 'AI configurations' }).click();
+  await admin.getByText('No AI configuration yet').waitFor();
+  const ai = admin.getByRole('form', { name: 'Save an AI configuration' });
+  await ai.getByLabel('Name').fill('claude');
+  await ai.getByLabel('Provider').selectOption('ANTHROPIC');
+  await ai.getByLabel('Model').fill('claude-test');
+  await ai.getByLabel('Endpoint').fill(llm.url);
+  await ai.getByRole('button', { name: 'Save AI configuration' }).click();
+  await expect.poll(() => ai.getByLabel('API key').getAttribute('aria-invalid'), POLL).toBe('true');
+  await ai.getByLabel('API key').fill(LLM_KEY);
+  await ai.getByRole('button', { name: 'Save AI configuration' }).click();
+  await admin.getByRole('cell', { name: 'set (version 1)' }).waitFor();
+  await admin.getByRole('button', { name: 'Test connection of claude' }).click();
+  await expect.poll(async () => (await admin.getByTestId('ai-check').textContent()) ?? '', POLL).toMatch(/^Answered in \d+ ms/);
+  // Saving other fields keeps the stored key; the key is never on the page.
+  await admin.getByRole('button', { name: 'Edit claude' }).click();
+  expect(await ai.getByLabel('API key').inputValue()).toBe('');
+  await ai.getByText('A key is set').waitFor();
+  await ai.getByLabel('Timeout (ms)').fill('20000');
+  await ai.getByRole('button', { name: 'Save AI configuration' }).click();
+  await admin.getByRole('status').filter({ hasText: 'Saved claude.' }).waitFor();
+  await admin.getByRole('cell', { name: 'set (version 1)' }).waitFor();
+  expect(await admin.content()).not.toContain(LLM_KEY);
+  await screen(admin, '21-ai-configs');
 
   await admin.getByRole('link', { name: 'Review plans' }).click();
   await admin.getByText('No review plan yet').waitFor();

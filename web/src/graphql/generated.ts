@@ -20,6 +20,14 @@ export type AcknowledgeBreakGlassInput = {
   requestId: string | number;
 };
 
+/** ANTHROPIC (Messages API), OPENAI and OPENAI_COMPATIBLE / HUGGING_FACE (chat completions), OLLAMA (/api/chat). */
+export type AiProvider =
+  | 'ANTHROPIC'
+  | 'HUGGING_FACE'
+  | 'OLLAMA'
+  | 'OPENAI'
+  | 'OPENAI_COMPATIBLE';
+
 export type AnalyzeSqlInput = {
   datasourceId: string | number;
   /** A script: one or more statements. */
@@ -320,6 +328,25 @@ export type SubmitQueryInput = {
   scheduledFor?: string | null | undefined;
 };
 
+/** Authoritative, by name: an omitted optional field takes its default. The API key is kept when omitted. */
+export type UpsertAiConfigInput = {
+  aiProvider: AiProvider;
+  /** Write-only. Required for ANTHROPIC and OPENAI. */
+  apiKey?: string | null | undefined;
+  /** Base URL (required for OPENAI_COMPATIBLE, OLLAMA, HUGGING_FACE), e.g. http://127.0.0.1:11434 or https://host/v1. */
+  endpoint?: string | null | undefined;
+  /** Default 1024 (64 to 32000). */
+  maxCompletionTokens?: number | null | undefined;
+  /** Default 8000 (256 to 200000): a longer prompt is not sent and the review fails closed. */
+  maxPromptTokens?: number | null | undefined;
+  model: string;
+  name: string;
+  /** Must contain {{sql}}; may use {{schema_context}}, {{db_type}}, {{language}}. Default: the built-in prompt. */
+  systemPromptTemplate?: string | null | undefined;
+  /** Default 30000 (1000 to 120000). */
+  timeoutMs?: number | null | undefined;
+};
+
 /** Tags are immutable: the same input again returns the existing tag. */
 export type UpsertClassificationTagInput = {
   classification: DataClassification;
@@ -530,12 +557,12 @@ export type RevokeAccessRequestMutation = { revokeAccessRequest:
     | { __typename: 'ValidationError', code: string, message: string, issues: Array<{ __typename: 'FieldIssue', path: string, message: string }> }
    };
 
-export type DatasourceFieldsFragment = { __typename: 'Datasource', id: string, name: string, dbType: DbType, host: string, port: number, databaseName: string, username: string, sslMode: SslMode, connectionPoolSize: number, maxRowsPerQuery: number, statementTimeoutSeconds: number, requireReviewReads: boolean, requireReviewWrites: boolean, aiAnalysisEnabled: boolean, textToSqlEnabled: boolean, reviewPlanId: string | null, active: boolean, hasPassword: boolean, updatedAt: string };
+export type DatasourceFieldsFragment = { __typename: 'Datasource', id: string, name: string, dbType: DbType, host: string, port: number, databaseName: string, username: string, sslMode: SslMode, connectionPoolSize: number, maxRowsPerQuery: number, statementTimeoutSeconds: number, requireReviewReads: boolean, requireReviewWrites: boolean, aiAnalysisEnabled: boolean, textToSqlEnabled: boolean, reviewPlanId: string | null, active: boolean, hasPassword: boolean, aiConfigId: string | null, updatedAt: string };
 
 export type AdminDatasourcesQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type AdminDatasourcesQuery = { datasources: { __typename: 'QueryDatasourcesConnection', edges: Array<{ __typename: 'QueryDatasourcesConnectionEdge', node: { __typename: 'Datasource', id: string, name: string, dbType: DbType, host: string, port: number, databaseName: string, username: string, sslMode: SslMode, connectionPoolSize: number, maxRowsPerQuery: number, statementTimeoutSeconds: number, requireReviewReads: boolean, requireReviewWrites: boolean, aiAnalysisEnabled: boolean, textToSqlEnabled: boolean, reviewPlanId: string | null, active: boolean, hasPassword: boolean, updatedAt: string } }> }, reviewPlans: { __typename: 'QueryReviewPlansConnection', edges: Array<{ __typename: 'QueryReviewPlansConnectionEdge', node: { __typename: 'ReviewPlan', id: string, name: string } }> } };
+export type AdminDatasourcesQuery = { datasources: { __typename: 'QueryDatasourcesConnection', edges: Array<{ __typename: 'QueryDatasourcesConnectionEdge', node: { __typename: 'Datasource', id: string, name: string, dbType: DbType, host: string, port: number, databaseName: string, username: string, sslMode: SslMode, connectionPoolSize: number, maxRowsPerQuery: number, statementTimeoutSeconds: number, requireReviewReads: boolean, requireReviewWrites: boolean, aiAnalysisEnabled: boolean, textToSqlEnabled: boolean, reviewPlanId: string | null, active: boolean, hasPassword: boolean, aiConfigId: string | null, updatedAt: string } }> }, reviewPlans: { __typename: 'QueryReviewPlansConnection', edges: Array<{ __typename: 'QueryReviewPlansConnectionEdge', node: { __typename: 'ReviewPlan', id: string, name: string } }> }, aiConfigs: { __typename: 'QueryAiConfigsConnection', edges: Array<{ __typename: 'QueryAiConfigsConnectionEdge', node: { __typename: 'AiConfig', id: string, name: string } }> } };
 
 export type UpsertDatasourceMutationVariables = Exact<{
   input: UpsertDatasourceInput;
@@ -546,7 +573,7 @@ export type UpsertDatasourceMutation = { upsertDatasource:
     | { __typename: 'Conflict', code: string, message: string }
     | { __typename: 'ConnectionFailed', kind: string, code: string, message: string }
     | { __typename: 'Forbidden', code: string, message: string }
-    | { __typename: 'MutationUpsertDatasourceSuccess', data: { __typename: 'Datasource', id: string, name: string, dbType: DbType, host: string, port: number, databaseName: string, username: string, sslMode: SslMode, connectionPoolSize: number, maxRowsPerQuery: number, statementTimeoutSeconds: number, requireReviewReads: boolean, requireReviewWrites: boolean, aiAnalysisEnabled: boolean, textToSqlEnabled: boolean, reviewPlanId: string | null, active: boolean, hasPassword: boolean, updatedAt: string } }
+    | { __typename: 'MutationUpsertDatasourceSuccess', data: { __typename: 'Datasource', id: string, name: string, dbType: DbType, host: string, port: number, databaseName: string, username: string, sslMode: SslMode, connectionPoolSize: number, maxRowsPerQuery: number, statementTimeoutSeconds: number, requireReviewReads: boolean, requireReviewWrites: boolean, aiAnalysisEnabled: boolean, textToSqlEnabled: boolean, reviewPlanId: string | null, active: boolean, hasPassword: boolean, aiConfigId: string | null, updatedAt: string } }
     | { __typename: 'NotFound', code: string, message: string }
     | { __typename: 'QuotaExceeded', code: string, message: string }
     | { __typename: 'ValidationError', code: string, message: string, issues: Array<{ __typename: 'FieldIssue', path: string, message: string }> }
@@ -868,6 +895,55 @@ export type DatasourceHealthQueryVariables = Exact<{
 
 
 export type DatasourceHealthQuery = { datasourceHealth: { __typename: 'DatasourceHealth', checkedAt: string, since: string, submitted: number, executed: number, errorCount: number, p50DurationMs: number | null, p95DurationMs: number | null, connection: { __typename: 'DatasourceLiveCheck', ok: boolean, error: string | null, latencyMs: number | null, serverVersion: string | null }, pool: { __typename: 'DatasourcePoolStats', active: number, idle: number, max: number, total: number, waiting: number } | null, lastError: { __typename: 'DatasourceLastError', at: string, message: string, requestId: string } | null, volume: Array<{ __typename: 'HourlyRequestVolume', hour: string, submitted: number, executed: number, failed: number }> } | null };
+
+export type AiConfigFieldsFragment = { __typename: 'AiConfig', id: string, name: string, aiProvider: AiProvider, model: string, endpoint: string | null, apiKeySet: boolean, apiKeyVersion: number, timeoutMs: number, maxPromptTokens: number, maxCompletionTokens: number, systemPromptTemplate: string | null, updatedAt: string };
+
+export type AiConfigsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type AiConfigsQuery = { aiConfigs: { __typename: 'QueryAiConfigsConnection', edges: Array<{ __typename: 'QueryAiConfigsConnectionEdge', node: { __typename: 'AiConfig', id: string, name: string, aiProvider: AiProvider, model: string, endpoint: string | null, apiKeySet: boolean, apiKeyVersion: number, timeoutMs: number, maxPromptTokens: number, maxCompletionTokens: number, systemPromptTemplate: string | null, updatedAt: string } }> } };
+
+export type UpsertAiConfigMutationVariables = Exact<{
+  input: UpsertAiConfigInput;
+}>;
+
+
+export type UpsertAiConfigMutation = { upsertAiConfig:
+    | { __typename: 'Conflict', code: string, message: string }
+    | { __typename: 'Forbidden', code: string, message: string }
+    | { __typename: 'MutationUpsertAiConfigSuccess', data: { __typename: 'AiConfig', id: string, name: string, aiProvider: AiProvider, model: string, endpoint: string | null, apiKeySet: boolean, apiKeyVersion: number, timeoutMs: number, maxPromptTokens: number, maxCompletionTokens: number, systemPromptTemplate: string | null, updatedAt: string } }
+    | { __typename: 'NotFound', code: string, message: string }
+    | { __typename: 'QuotaExceeded', code: string, message: string }
+    | { __typename: 'ValidationError', code: string, message: string, issues: Array<{ __typename: 'FieldIssue', path: string, message: string }> }
+   };
+
+export type TestAiConfigMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type TestAiConfigMutation = { testAiConfig:
+    | { __typename: 'Conflict', code: string, message: string }
+    | { __typename: 'Forbidden', code: string, message: string }
+    | { __typename: 'MutationTestAiConfigSuccess', data: { __typename: 'AiConfigCheck', ok: boolean, model: string, latencyMs: number, message: string } }
+    | { __typename: 'NotFound', code: string, message: string }
+    | { __typename: 'QuotaExceeded', code: string, message: string }
+    | { __typename: 'ValidationError', code: string, message: string, issues: Array<{ __typename: 'FieldIssue', path: string, message: string }> }
+   };
+
+export type DeleteAiConfigMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type DeleteAiConfigMutation = { deleteAiConfig:
+    | { __typename: 'Conflict', code: string, message: string }
+    | { __typename: 'Forbidden', code: string, message: string }
+    | { __typename: 'MutationDeleteAiConfigSuccess' }
+    | { __typename: 'NotFound', code: string, message: string }
+    | { __typename: 'QuotaExceeded', code: string, message: string }
+    | { __typename: 'ValidationError', code: string, message: string, issues: Array<{ __typename: 'FieldIssue', path: string, message: string }> }
+   };
 
 export type AdminClassificationTagsQueryVariables = Exact<{
   datasourceId?: string | number | null | undefined;

@@ -15,6 +15,7 @@ export default function Datasources() {
   const [busy, run] = useBusy();
   const rows = () => data.data?.datasources.edges.map((e) => e.node) ?? [];
   const plans = () => data.data?.reviewPlans.edges.map((e) => e.node) ?? [];
+  const aiConfigs = () => data.data?.aiConfigs.edges.map((e) => e.node) ?? [];
   const current = () => {
     const e = editing();
     return e === 'new' ? null : e;
@@ -44,6 +45,7 @@ export default function Datasources() {
             requireReviewReads: f.get('requireReviewReads') === 'on',
             requireReviewWrites: f.get('requireReviewWrites') === 'on',
             reviewPlanId: text('reviewPlanId') || null,
+            aiConfigId: text('aiConfigId') || null,
           },
         })
         .toPromise();
@@ -131,6 +133,14 @@ export default function Datasources() {
               <select {...a} value={current()?.reviewPlanId ?? ''}>
                 <option value="">Organization default</option>
                 <For each={plans()}>{(p) => <option value={p.id} selected={current()?.reviewPlanId === p.id}>{p.name}</option>}</For>
+              </select>
+            )}
+          </Field>
+          <Field label="AI review" name="aiConfigId" problem={problem()}>
+            {(a) => (
+              <select {...a} value={current()?.aiConfigId ?? ''}>
+                <option value="">Built-in rules only</option>
+                <For each={aiConfigs()}>{(c) => <option value={c.id} selected={current()?.aiConfigId === c.id}>{c.name}</option>}</For>
               </select>
             )}
           </Field>
