@@ -14,6 +14,11 @@ export interface Actor {
   via: 'SESSION' | 'API_KEY' | 'SCHEDULE';
   sessionId: string | null;
   apiKeyId: string | null;
+  /**
+   * The organization's configuration version when the caller was authenticated (read with their credentials, at
+   * no extra cost); absent for actors the server makes itself. Lets a cached judgement be checked before it acts.
+   */
+  configVersion?: number;
 }
 
 /** Where a call came from, for the audit log and for CI-aware routing later. */

@@ -945,6 +945,47 @@ export type DeleteAiConfigMutation = { deleteAiConfig:
     | { __typename: 'ValidationError', code: string, message: string, issues: Array<{ __typename: 'FieldIssue', path: string, message: string }> }
    };
 
+export type SubmitQueryMutationVariables = Exact<{
+  input: SubmitQueryInput;
+}>;
+
+
+export type SubmitQueryMutation = { submitQuery:
+    | { __typename: 'Conflict', code: string, message: string }
+    | { __typename: 'Forbidden', code: string, message: string }
+    | { __typename: 'MutationSubmitQuerySuccess', data: { __typename: 'QueryRequest', id: string, status: QueryStatus } }
+    | { __typename: 'NotFound', code: string, message: string }
+    | { __typename: 'QueryRejected', reason: string, code: string, message: string }
+    | { __typename: 'QuotaExceeded', code: string, message: string }
+    | { __typename: 'ValidationError', code: string, message: string, issues: Array<{ __typename: 'FieldIssue', path: string, message: string }> }
+   };
+
+export type EditorDatasourcesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type EditorDatasourcesQuery = { datasources: { __typename: 'QueryDatasourcesConnection', edges: Array<{ __typename: 'QueryDatasourcesConnectionEdge', node: { __typename: 'Datasource', id: string, name: string, dbType: DbType, databaseName: string } }> } };
+
+export type EditorSchemaQueryVariables = Exact<{
+  datasourceId: string | number;
+}>;
+
+
+export type EditorSchemaQuery = { datasourceSchema: { __typename: 'DatasourceSchema', introspectedAt: string, truncated: boolean, schemas: Array<{ __typename: 'DbSchema', name: string, tables: Array<{ __typename: 'DbTable', name: string, kind: RelationKind, columns: Array<{ __typename: 'DbColumn', name: string, type: string, masking: string | null, restricted: boolean }> }> }> } | null };
+
+export type AnalyzeSqlQueryVariables = Exact<{
+  input: AnalyzeSqlInput;
+}>;
+
+
+export type AnalyzeSqlQuery = { analyzeSql:
+    | { __typename: 'Conflict', code: string, message: string }
+    | { __typename: 'Forbidden', code: string, message: string }
+    | { __typename: 'NotFound', code: string, message: string }
+    | { __typename: 'QueryAnalyzeSqlSuccess', data: { __typename: 'SqlAnalysis', statements: Array<{ __typename: 'AnalyzedStatement', startLine: number, queryType: QueryType | null, readOnly: boolean | null, allowed: boolean, deniedReason: string | null, rejected: boolean, rejectionReason: string | null, message: string | null, riskLevel: RiskLevel | null, riskScore: number | null, riskIssues: Array<{ __typename: 'RiskIssue', code: string, message: string, severity: string }> }> } }
+    | { __typename: 'QuotaExceeded', code: string, message: string }
+    | { __typename: 'ValidationError', code: string, message: string, issues: Array<{ __typename: 'FieldIssue', path: string, message: string }> }
+   };
+
 export type AdminClassificationTagsQueryVariables = Exact<{
   datasourceId?: string | number | null | undefined;
 }>;
@@ -1044,21 +1085,6 @@ export type ReviewQueueChangedSubscriptionVariables = Exact<{ [key: string]: nev
 
 export type ReviewQueueChangedSubscription = { reviewQueueChanged: { __typename: 'QueryRequest', id: string, status: QueryStatus } };
 
-export type SubmitQueryMutationVariables = Exact<{
-  input: SubmitQueryInput;
-}>;
-
-
-export type SubmitQueryMutation = { submitQuery:
-    | { __typename: 'Conflict', code: string, message: string }
-    | { __typename: 'Forbidden', code: string, message: string }
-    | { __typename: 'MutationSubmitQuerySuccess', data: { __typename: 'QueryRequest', id: string, status: QueryStatus } }
-    | { __typename: 'NotFound', code: string, message: string }
-    | { __typename: 'QueryRejected', reason: string, code: string, message: string }
-    | { __typename: 'QuotaExceeded', code: string, message: string }
-    | { __typename: 'ValidationError', code: string, message: string, issues: Array<{ __typename: 'FieldIssue', path: string, message: string }> }
-   };
-
 export type DecideQueryRequestMutationVariables = Exact<{
   input: DecideQueryRequestInput;
 }>;
@@ -1112,32 +1138,6 @@ export type CancelQueryRequestMutation = { cancelQueryRequest:
     | { __typename: 'Forbidden', code: string, message: string }
     | { __typename: 'MutationCancelQueryRequestSuccess', data: { __typename: 'QueryRequest', updatedAt: string, scheduledFor: string | null, riskScore: number | null, justification: string | null, currentStage: number, readOnly: boolean, transactional: boolean, tables: Array<string>, hasWhere: boolean, hasLimit: boolean, riskSummary: string | null, sqlHash: string, executedAt: string | null, durationMs: number | null, rowsAffected: number | null, error: string | null, cicdOrigin: boolean, id: string, status: QueryStatus, queryType: QueryType, riskLevel: RiskLevel | null, query: string, createdAt: string, datasourceId: string, submittedBy: { __typename: 'User', id: string, email: string, displayName: string } | null, riskIssues: Array<{ __typename: 'RiskIssue', code: string, message: string, severity: string, suggestion: string | null }>, decisions: Array<{ __typename: 'ReviewDecision', id: string, decision: ReviewDecisionKind, comment: string | null, stage: number, reviewerId: string, createdAt: string }>, result: { __typename: 'QueryResult', rows: unknown, rowCount: number, truncated: boolean, csv: string, columns: Array<{ __typename: 'QueryResultColumn', name: string, type: string }> } | null, datasource: { __typename: 'Datasource', name: string } | null } }
     | { __typename: 'NotFound', code: string, message: string }
-    | { __typename: 'QuotaExceeded', code: string, message: string }
-    | { __typename: 'ValidationError', code: string, message: string, issues: Array<{ __typename: 'FieldIssue', path: string, message: string }> }
-   };
-
-export type EditorDatasourcesQueryVariables = Exact<{ [key: string]: never; }>;
-
-
-export type EditorDatasourcesQuery = { datasources: { __typename: 'QueryDatasourcesConnection', edges: Array<{ __typename: 'QueryDatasourcesConnectionEdge', node: { __typename: 'Datasource', id: string, name: string, dbType: DbType, databaseName: string } }> } };
-
-export type EditorSchemaQueryVariables = Exact<{
-  datasourceId: string | number;
-}>;
-
-
-export type EditorSchemaQuery = { datasourceSchema: { __typename: 'DatasourceSchema', introspectedAt: string, truncated: boolean, schemas: Array<{ __typename: 'DbSchema', name: string, tables: Array<{ __typename: 'DbTable', name: string, kind: RelationKind, columns: Array<{ __typename: 'DbColumn', name: string, type: string, masking: string | null, restricted: boolean }> }> }> } | null };
-
-export type AnalyzeSqlQueryVariables = Exact<{
-  input: AnalyzeSqlInput;
-}>;
-
-
-export type AnalyzeSqlQuery = { analyzeSql:
-    | { __typename: 'Conflict', code: string, message: string }
-    | { __typename: 'Forbidden', code: string, message: string }
-    | { __typename: 'NotFound', code: string, message: string }
-    | { __typename: 'QueryAnalyzeSqlSuccess', data: { __typename: 'SqlAnalysis', statements: Array<{ __typename: 'AnalyzedStatement', startLine: number, queryType: QueryType | null, readOnly: boolean | null, allowed: boolean, deniedReason: string | null, rejected: boolean, rejectionReason: string | null, message: string | null, riskLevel: RiskLevel | null, riskScore: number | null, riskIssues: Array<{ __typename: 'RiskIssue', code: string, message: string, severity: string }> }> } }
     | { __typename: 'QuotaExceeded', code: string, message: string }
     | { __typename: 'ValidationError', code: string, message: string, issues: Array<{ __typename: 'FieldIssue', path: string, message: string }> }
    };

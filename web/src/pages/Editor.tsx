@@ -7,7 +7,7 @@ import { useNavigate, useSearchParams } from '@solidjs/router';
 import { createQuery } from '@urql/solid';
 import { For, Show, createEffect, createMemo, createSignal, createUniqueId, on, onCleanup } from 'solid-js';
 import { client } from '../client.ts';
-import { AnalyzeSqlDocument, EditorDatasourcesDocument, EditorSchemaDocument, SubmitQueryDocument } from '../graphql/requests.documents.ts';
+import { AnalyzeSqlDocument, EditorDatasourcesDocument, EditorSchemaDocument, SubmitQueryDocument } from '../graphql/editor.documents.ts';
 import type { AnalyzeSqlQuery } from '../graphql/generated.ts';
 import { clearDraft, readDraft, saveDraft } from '../drafts.ts';
 import { SqlEditor } from '../sql-editor.tsx';

@@ -260,8 +260,9 @@ class MysqlRequest {
       await this.#recycle();
       throw engineError;
     }
-    // The connection goes back to the pool once it is reset and checked; the caller does not wait for that.
-    void this.#recycle();
+    // The connection goes back to the pool once it is reset and checked; the caller does not wait for that. Reset
+    // failures are handled inside (the connection is destroyed); nothing may escape as an unhandled rejection.
+    this.#recycle().catch(() => undefined);
     return result;
   }
 

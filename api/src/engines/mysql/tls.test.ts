@@ -7,7 +7,7 @@ import { afterAll, expect, inject, it } from 'vitest';
 import { EngineError, type ConnectionSpec } from '../engine.ts';
 import { MysqlEngine } from './mysql-engine.ts';
 
-const engine = new MysqlEngine();
+const engine = new MysqlEngine('MARIADB');
 afterAll(() => engine.close());
 
 function spec(sslMode: ConnectionSpec['sslMode']): ConnectionSpec {

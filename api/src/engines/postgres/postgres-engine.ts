@@ -207,8 +207,9 @@ class PostgresRequest {
       await this.#recycle(true);
       throw engineError;
     }
-    // The connection goes back to the pool once it is clean again; the caller does not wait for that.
-    void this.#recycle(readOnly);
+    // The connection goes back to the pool once it is clean again; the caller does not wait for that. Clean-up
+    // failures are handled inside (the connection is destroyed); nothing may escape as an unhandled rejection.
+    this.#recycle(readOnly).catch(() => undefined);
     return result;
   }
 

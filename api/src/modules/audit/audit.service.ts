@@ -82,8 +82,16 @@ const CONFIGURATION_NEUTRAL = new Set([
   'QUERY_IMPACT_PREVIEWED',
   'QUERY_REPLICA_FALLBACK',
   'QUERY_BREAK_GLASS_EXECUTED',
+  'QUERY_RUN_DISCARDED',
+  'QUERY_TEMPLATE_USED',
+  'REQUEST_GROUP_SUBMITTED',
+  'REQUEST_GROUP_REJECTED',
+  'REQUEST_GROUP_CANCELLED',
+  'REQUEST_GROUP_EXECUTION_STARTED',
+  'BREAK_GLASS_ACKNOWLEDGED',
   'USER_LOGIN',
   'USER_LOGIN_FAILED',
+  'USER_LOGOUT',
   'SESSION_REFRESHED',
   'AUDIT_EXPORTED',
 ]);
@@ -155,10 +163,12 @@ export class AuditService {
     }
     const known = heads.get(orgId);
     if (known) return known;
-    // One writer per organization chain at a time: the anchor row stays locked until the transaction ends. An
-    // organization created in this same transaction has no row yet, and no events: nobody else can append to it.
+    // One writer per organization chain at a time: the anchor row stays locked until the transaction ends. NO KEY
+    // UPDATE, like the anchor update itself, so inserts of rows that reference the organization (which take KEY
+    // SHARE on it) never wait for or deadlock with a chain writer. An organization created in this same
+    // transaction has no row yet, and no events: nobody else can append to it.
     const [anchor] = await em.execute<{ seq: string | number; hash: string | null; config_version: string | number }[]>(
-      'select audit_head_seq as seq, audit_head_hash as hash, config_version from organizations where id = ? for update',
+      'select audit_head_seq as seq, audit_head_hash as hash, config_version from organizations where id = ? for no key update',
       [orgId],
     );
     const head: ChainHead = { seq: anchor ? Number(anchor.seq) : 0, pending: [], hash: anchor?.hash ?? null, configVersion: anchor ? Number(anchor.config_version) : 0, configChanged: false };
@@ -185,7 +195,7 @@ export class AuditService {
         previous_hash: e.previousHash,
         hash: e.hash,
       }));
-      await em.execute(
+      const anchored = await em.execute<{ affectedRows: number }>(
         `with appended as (
            insert into audit_events (id, organization_id, seq, actor_id, actor_type, action, target_type, target_id, metadata, source, ip_address, user_agent, created_at, previous_hash, hash)
            select id, organization_id, seq, actor_id, actor_type, action, target_type, target_id, metadata, source, ip_address, user_agent, created_at, previous_hash, hash
@@ -194,7 +204,10 @@ export class AuditService {
          )
          update organizations set audit_head_seq = ?, audit_head_hash = ?, audit_head_mac = ?, config_version = config_version + ? where id = ?`,
         [JSON.stringify(events), head.seq, head.hash, anchorMac(this.hmacKey, orgId, head.seq, head.hash), head.configChanged ? 1 : 0, orgId],
+        'run',
       );
+      // Events without their anchor would read as a broken chain: never commit them.
+      if (anchored.affectedRows !== 1) throw new Error(`audit: the chain anchor of organization ${orgId} was not updated`);
     });
     return head;
   }

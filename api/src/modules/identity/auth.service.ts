@@ -41,10 +41,11 @@ interface PrincipalRow {
   platform_admin: boolean;
   active: boolean;
   org_disabled: boolean;
+  config_version: string;
 }
 
 const PRINCIPAL_COLUMNS = `u.id as user_id, u.organization_id as org_id, u.email, u.role, u.kind, u.platform_admin,
-  u.active, o.disabled as org_disabled`;
+  u.active, o.disabled as org_disabled, o.config_version::text as config_version`;
 
 /** API keys note their last use at most once a minute, so authentication stays read-mostly. */
 const LAST_USED_RESOLUTION_MS = 60_000;
@@ -231,5 +232,6 @@ function principal(row: PrincipalRow, via: Actor['via'], sessionId: string | nul
     via,
     sessionId,
     apiKeyId,
+    configVersion: Number(row.config_version),
   };
 }

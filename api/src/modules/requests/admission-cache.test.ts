@@ -36,6 +36,10 @@ async function upsertGrant(fields: Record<string, unknown>): Promise<{ id: strin
   return result.data!;
 }
 
+function deleteGrant() {
+  return mutate('deleteGrant', 'mutation($id: ID!) { deleteGrant(id: $id) { __typename ... on Error { message } } }', { id: grantId }, org.admin);
+}
+
 async function maskColumn(columnRef: string): Promise<void> {
   const result = await mutate('upsertMaskingPolicy',
     `mutation($input: UpsertMaskingPolicyInput!) { upsertMaskingPolicy(input: $input) { __typename ... on Error { message } } }`,
@@ -81,13 +85,39 @@ it('records a repeated read in one transaction after running it, with the same a
   expect(chain.verifyAuditChain.ok).toBe(true);
 });
 
-it('applies a configuration change made after the judgement was cached (a new masking policy, a removed grant)', async () => {
+it('applies configuration changes made after the judgement was cached: a new masking policy, a removed grant', async () => {
   expect((await submit(READ, analyst, { execute: true })).data).toMatchObject({ status: 'EXECUTED' });
   await maskColumn('public.customers.name');
   expect((await submit(READ, analyst, { execute: true })).data).toMatchObject({ result: { rows: [[1, '***', '***']] } });
+  expect((await deleteGrant()).__typename).toBe('MutationDeleteGrantSuccess');
+  expect(await submit(READ, analyst, { execute: true })).toMatchObject({ __typename: 'Forbidden' });
+  grantId = (await upsertGrant({ canRead: true })).id;
+  expect((await submit(READ, analyst, { execute: true })).data).toMatchObject({ status: 'EXECUTED' });
 });
 
-it('never records a fast read judged by a configuration that changed while it ran: the ordinary path refuses it', async () => {
+it('runs nothing before the record when a clientRequestId may name an earlier request, or a daily quota must be counted', async () => {
+  const service = t.app.services.queryRequests as unknown as { runOnEngine: (...args: unknown[]) => Promise<unknown> };
+  const runs = vi.spyOn(service, 'runOnEngine');
+  try {
+    const first = (await submit(READ, analyst, { execute: true, clientRequestId: 'report-1' })).data!;
+    const again = (await submit(READ, analyst, { execute: true, clientRequestId: 'report-1' })).data!;
+    expect(again.id).toBe(first.id);
+    expect(runs).toHaveBeenCalledTimes(1);
+
+    const quota = await t.gql<{ updateOrganization: { __typename: string } }>(
+      'mutation($input: UpdateOrganizationInput!) { updateOrganization(input: $input) { __typename } }',
+      { input: { id: org.orgId, maxQueriesPerDay: 1 } }, org.admin);
+    expect(ok(quota).updateOrganization.__typename).toBe('MutationUpdateOrganizationSuccess');
+    runs.mockClear();
+    expect(await submit(READ, analyst, { execute: true })).toMatchObject({ __typename: 'QuotaExceeded' });
+    expect(runs).not.toHaveBeenCalled();
+  } finally {
+    runs.mockRestore();
+    await t.gql('mutation($input: UpdateOrganizationInput!) { updateOrganization(input: $input) { __typename } }', { input: { id: org.orgId, maxQueriesPerDay: 0 } }, org.admin);
+  }
+});
+
+it('audits a fast read whose configuration changed while it ran, drops its result, and judges it again (refused)', async () => {
   expect((await submit(READ, analyst, { execute: true })).data).toMatchObject({ status: 'EXECUTED' });
   const service = t.app.services.queryRequests as unknown as { runOnEngine: (...args: unknown[]) => Promise<unknown> };
   const original = service.runOnEngine.bind(service);
@@ -96,8 +126,7 @@ it('never records a fast read judged by a configuration that changed while it ra
     // The grant goes while the first (fast) run is on the target; the run itself completes.
     if (!revoked) {
       revoked = true;
-      const deleted = await mutate('deleteGrant', 'mutation($id: ID!) { deleteGrant(id: $id) { __typename ... on Error { message } } }', { id: grantId }, org.admin);
-      expect(deleted.__typename).toBe('MutationDeleteGrantSuccess');
+      expect((await deleteGrant()).__typename).toBe('MutationDeleteGrantSuccess');
     }
     return original(...args);
   });
@@ -107,7 +136,25 @@ it('never records a fast read judged by a configuration that changed while it ra
     expect(run).toHaveBeenCalledTimes(1);
     const [after] = await superuserQuery<{ n: number }>(t.databaseUrl!, 'select count(*)::int as n from query_requests', []);
     expect(after!.n).toBe(before!.n);
+    const discarded = await superuserQuery<{ actor_id: string; target_id: string }>(t.databaseUrl!, "select actor_id, target_id from audit_events where action = 'QUERY_RUN_DISCARDED'", []);
+    expect(discarded).toEqual([{ actor_id: analyst.id, target_id: datasourceId }]);
   } finally {
     run.mockRestore();
   }
+});
+
+it('lets concurrent configuration changes and submissions of one organization all complete (no lock cycle on the chain)', async () => {
+  const createUser = (i: number) =>
+    t.gql<{ createUser: { __typename: string } }>(
+      'mutation($input: CreateUserInput!) { createUser(input: $input) { __typename } }',
+      { input: { email: `concurrent${i}@acme.test`, password: 'correct horse battery staple', displayName: `User ${i}`, role: 'ANALYST' } },
+      org.admin,
+    );
+  grantId = (await upsertGrant({ canRead: true })).id;
+  const outcomes = await Promise.all([
+    ...Array.from({ length: 6 }, (_, i) => createUser(i).then((r) => ok(r).createUser.__typename)),
+    ...Array.from({ length: 4 }, () => submit(READ, analyst, { execute: true }).then((r) => r.__typename)),
+  ]);
+  expect(outcomes.slice(0, 6)).toEqual(Array(6).fill('MutationCreateUserSuccess'));
+  expect(outcomes.slice(6)).toEqual(Array(4).fill('MutationSubmitQuerySuccess'));
 });

@@ -5,6 +5,7 @@ import { SqlRejected, type Classification, type ScriptStatement } from '../../en
 import { impactQuery, type ImpactQuery } from '../../engines/sql/impact.ts';
 import type { DbType } from '../../engines/engine.ts';
 import { DomainError } from '../../errors.ts';
+import { LRUCache } from 'lru-cache';
 
 export type { Classification, ScriptStatement };
 
@@ -17,13 +18,37 @@ export class QueryRejectedError extends DomainError {
   }
 }
 
+type Outcome = { classification: Classification } | { rejected: SqlRejected };
+
+/**
+ * Classification is a function of the engine and the text alone, and the same statements come back often
+ * (dashboards, pipelines, retries): the outcomes — refusals too — of recent texts are kept, frozen, so no caller
+ * can change one another caller is given. The cache is bounded by entries and by an estimate of their size.
+ */
+const outcomes = new LRUCache<string, Outcome>({ max: 2_000, maxSize: 16_000_000, sizeCalculation: (_, key) => 4 * key.length + 1_024 });
+
 export async function classify(dbType: DbType, sql: string): Promise<Classification> {
-  try {
-    return dbType === 'POSTGRESQL' ? await classifyPostgres(sql) : classifyMysql(sql, dbType === 'MARIADB' ? 'mariadb' : 'mysql');
-  } catch (error) {
-    if (error instanceof SqlRejected) throw new QueryRejectedError(error.reason, error.message);
-    throw error;
+  const key = `${dbType}\u0000${sql}`;
+  let outcome = outcomes.get(key);
+  if (outcome === undefined) {
+    try {
+      outcome = { classification: deepFreeze(dbType === 'POSTGRESQL' ? await classifyPostgres(sql) : classifyMysql(sql, dbType === 'MARIADB' ? 'mariadb' : 'mysql')) };
+    } catch (error) {
+      if (!(error instanceof SqlRejected)) throw error;
+      outcome = { rejected: error };
+    }
+    outcomes.set(key, outcome);
   }
+  if ('rejected' in outcome) throw new QueryRejectedError(outcome.rejected.reason, outcome.rejected.message);
+  return outcome.classification;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
 }
 
 /** The statements of a script (a migration file, say), split by the engine's own parser or lexer. */

@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
+import { LRUCache } from 'lru-cache';
 import { EngineError, engineFor, type ExecutionResult } from '../../engines/engine.ts';
 import { ConflictError, DomainError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.ts';
 import type { Bus } from '../../bus/bus.ts';
@@ -37,7 +38,7 @@ import { canonicalSql } from '../../engines/sql/canonical.ts';
 import { classify, impactOf, QueryRejectedError, type Classification } from './classify.ts';
 import { maskResult } from './mask-result.ts';
 import { analyzeRisk } from './risk.ts';
-import { AI_REVIEW_TOPIC, AWAITING_AI, failClosed, needsAiReview, withAiVerdict, type AiVerdict } from '../ai/ai-risk.ts';
+import { AI_REVIEW_TOPIC, AWAITING_AI, failClosed, GROUP_MEMBER_VERDICT, needsAiReview, withAiVerdict, type AiVerdict } from '../ai/ai-risk.ts';
 import {
   QueryRequestEntity,
   ReviewDecisionEntity,
@@ -268,7 +269,7 @@ export class QueryRequestService {
    * Runs `work` in a transaction unless the caller already has a request with the input's clientRequestId, which
    * is then the answer (also when a concurrent submission with the same id committed first).
    */
-  private async onceByClientId<T extends { request: QueryRequest } | QueryRequest | null>(
+  private async onceByClientId<T extends { request: QueryRequest }>(
     actor: Actor,
     input: SubmitQueryInput,
     work: (em: EntityManager) => Promise<T>,
@@ -293,20 +294,26 @@ export class QueryRequestService {
 
   /**
    * The fast path of an auto-approved read with `execute` (FEATURES C4, benchmark P1): judged by the caller's
-   * cached admission inputs and run before anything is written, then recorded — request, decision, run and masked
-   * result — in one transaction, and only if the configuration it was judged by is still the organization's
-   * current one under the audit chain lock. Nothing is returned before that record commits. Returns null (the
-   * caller takes the ordinary path, where the read runs again) when nothing is cached, the statement is not an
-   * approved read, or the configuration has moved on. A write never runs before its request is recorded.
+   * cached admission inputs and run before anything is written, then recorded — request, decision record, run and
+   * masked result — in one transaction, only if the configuration it was judged by is still the organization's
+   * current one under the audit chain lock. Nothing is returned before that record commits.
+   *
+   * It is taken only when nothing can be known to refuse the record before the run: the inputs were read at the
+   * configuration version the caller was authenticated at, the organization has no daily quota to count, and no
+   * clientRequestId may name an earlier request. When the configuration moves on while the read runs, the run is
+   * still audited (QUERY_RUN_DISCARDED, its result dropped) and null sends the caller down the ordinary path, which
+   * judges it afresh. Returns null as well when the statement is not an approved read. A write never runs before
+   * its request is recorded.
    */
   private async submitAndRunRead(actor: Actor, origin: Origin, input: SubmitQueryInput): Promise<QueryRequest | null> {
+    if (input.clientRequestId) return null;
     const inputs = this.admissionCache.peek(actor, input.datasourceId);
-    if (!inputs?.datasource.active) return null;
+    if (!inputs?.datasource.active || inputs.configVersion !== actor.configVersion || inputs.maxQueriesPerDay > 0) return null;
     let assessed: Assessment;
     try {
       assessed = await this.assess(inputs, actor, origin, input.query);
     } catch (error) {
-      // The ordinary path refuses it again, with the configuration of the moment.
+      // The ordinary path refuses it, as typed errors are reported there.
       if (error instanceof DomainError) return null;
       throw error;
     }
@@ -314,16 +321,21 @@ export class QueryRequestService {
     const runnable: Runnable = { ...assessed, datasource: inputs.datasource, policies: inputs.maskingPolicies };
     const ran = await this.runOnEngine(runnable, input.query);
     const by = auditOriginOf(actor, origin);
-    const recorded = await this.onceByClientId(actor, input, async (em) => {
-      if ((await this.audit.lockChain(em, actor.orgId)) !== inputs.configVersion) return null;
-      await assertDailyQuota(em, inputs.maxQueriesPerDay);
+    const request = await this.store.tenant(actor.orgId, async (em) => {
+      if ((await this.audit.lockChain(em, actor.orgId)) !== inputs.configVersion) {
+        await this.audit.append(em, actor.orgId, by, {
+          action: 'QUERY_RUN_DISCARDED',
+          targetType: 'Datasource',
+          targetId: inputs.datasource.id,
+          metadata: { sqlHash: sha256(input.query), reason: 'the configuration changed while the read ran; its result was dropped and the submission judged again' },
+        });
+        return null;
+      }
       const request = await this.recordSubmission(em, actor, origin, input, inputs.datasource, assessed, null);
       await this.audit.append(em, actor.orgId, by, { action: 'QUERY_EXECUTION_STARTED', targetType: 'QueryRequest', targetId: request.id });
       await this.recordRun(em, actor.orgId, by, request, runnable, ran);
-      await flushOrConflict(em, `a request with clientRequestId ${input.clientRequestId} already exists`);
       return request;
     });
-    const request = recorded && 'request' in recorded ? recorded.request : recorded;
     if (request) this.publish(request);
     return request;
   }
@@ -344,7 +356,8 @@ export class QueryRequestService {
     const { datasource } = inputs;
     if (!datasource.active) throw new ConflictError(`datasource "${datasource.name}" is inactive`);
     await assertDailyQuota(em, inputs.maxQueriesPerDay);
-    const assessed = await this.assess(inputs, actor, origin, input.query);
+    // Request group members are not reviewed by the model one by one: they fail closed to people (docs/ai.md).
+    const assessed = await this.assess(inputs, actor, origin, input.query, membership && needsAiReview(datasource, inputs.plan) ? GROUP_MEMBER_VERDICT : undefined);
     const request = await this.recordSubmission(em, actor, origin, input, datasource, assessed, membership);
     // A concurrent submission with the same clientRequestId: the other one stands.
     await flushOrConflict(em, `a request with clientRequestId ${input.clientRequestId} already exists`);
@@ -1094,13 +1107,22 @@ async function assertDailyQuota(em: EntityManager, maxQueriesPerDay: number): Pr
   }
 }
 
+/** Canonical hashes of recent texts (a function of engine and text alone, like their classification). */
+const canonicalHashes = new LRUCache<string, { hash: string | null }>({ max: 2_000, maxSize: 4_000_000, sizeCalculation: (_, key) => key.length + 64 });
+
 /** Only for finding earlier runs of the same statement: a text the printer cannot handle just has none. */
 async function canonicalHashOf(dbType: Datasource['dbType'], query: string): Promise<string | null> {
+  const key = `${dbType}\u0000${query}`;
+  const kept = canonicalHashes.get(key);
+  if (kept) return kept.hash;
+  let hash: string | null;
   try {
-    return sha256(await canonicalSql(dbType, query));
+    hash = sha256(await canonicalSql(dbType, query));
   } catch {
-    return null;
+    hash = null;
   }
+  canonicalHashes.set(key, { hash });
+  return hash;
 }
 
 function sha256(text: string): string {
