@@ -182,6 +182,20 @@ describe('fails closed', () => {
     llm.script(LOW_ANSWER);
   });
 
+  it('a request group member is not parked in PENDING_AI: it goes to people with the reason, no model called', async () => {
+    await useConfig(configIds['OPENAI']!);
+    const before = llm.received.length;
+    const group = await mutate<{ id: string; members: { id: string }[] }>('submitRequestGroup',
+      `mutation($input: SubmitRequestGroupInput!) { submitRequestGroup(input: $input) { __typename ... on MutationSubmitRequestGroupSuccess { data { id members { id } } } ... on Error { message } } }`,
+      { input: { name: 'release', members: [{ datasourceId, query: 'select id from customers where id = 1' }] } }, analyst);
+    expect(group.__typename, group.message).toBe('MutationSubmitRequestGroupSuccess');
+    const member = await request(group.data!.members[0]!.id);
+    expect(member.status).toBe('PENDING_REVIEW');
+    expect(member.riskIssues.find((i) => i.code === 'AI_REVIEW_UNAVAILABLE')?.message).toMatch(/request group members are not reviewed by the model/);
+    expect(await t.app.services.aiReviews.runPending()).toEqual({ reviewed: 0 });
+    expect(llm.received.length).toBe(before);
+  });
+
   it('a prompt over maxPromptTokens is not sent', async () => {
     const configId = await upsertConfig('tiny', { aiProvider: 'OLLAMA', model: 'llama-tiny', endpoint: llm.url, maxPromptTokens: 256 });
     await useConfig(configId);

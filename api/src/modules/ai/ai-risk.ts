@@ -15,6 +15,12 @@ export type AiVerdict = { ok: true; score: number; level: RiskLevel; issues: Ris
 /** Where a submission waits while its AI review runs. */
 export const AWAITING_AI = { status: 'PENDING_AI', reason: 'waiting for the AI review', policy: null } as const;
 
+/**
+ * The verdict given to a member of a request group on a datasource that wants AI review: groups are created,
+ * decided and settled as one, so their members are not parked one by one in PENDING_AI; they fail closed.
+ */
+export const GROUP_MEMBER_VERDICT: AiVerdict = { ok: false, reason: 'request group members are not reviewed by the model one by one', model: 'none' };
+
 /** A datasource with an AI configuration and AI analysis on, under a plan that asks for AI review. */
 export function needsAiReview(datasource: Pick<Datasource, 'aiConfigId' | 'aiAnalysisEnabled'>, plan: { requiresAiReview: boolean }): boolean {
   return Boolean(datasource.aiConfigId) && datasource.aiAnalysisEnabled && plan.requiresAiReview;
