@@ -110,6 +110,19 @@ function successDataType(schema: GraphQLSchema, mutation: GraphQLField<unknown, 
   return isObjectType(data) ? data : null;
 }
 
+/** The connection query (`first`/`after`, no required argument) whose nodes are objects of this type. */
+function listQuery(queries: Record<string, GraphQLField<unknown, unknown>>, object: GraphQLObjectType): string | null {
+  for (const field of Object.values(queries)) {
+    const connection = getNamedType(field.type);
+    if (!isObjectType(connection)) continue;
+    const edge = getNamedType(connection.getFields()['edges']?.type);
+    const node = isObjectType(edge) ? getNamedType(edge.getFields()['node']?.type) : undefined;
+    const paged = ['first', 'after'].every((name) => field.args.some((arg) => arg.name === name));
+    if (node?.name === object.name && paged && !field.args.some((arg) => isNonNullType(arg.type))) return field.name;
+  }
+  return null;
+}
+
 export interface Derived {
   resources: ResourceSpec[];
   /** Upsert mutations that lack a delete mutation or an `(id)` query, so no resource could be derived. */
@@ -217,6 +230,7 @@ export function deriveResources(sdl: string): Derived {
       delete: del.name,
       get: get.name,
       getByName: byName && byName.args.some((arg) => arg.name === 'name') ? byName.name : null,
+      list: listQuery(queries, object),
       importScope: scope ? snake(scope.name) : null,
       attributes,
     });

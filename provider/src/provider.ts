@@ -206,7 +206,7 @@ export function createProvider(options: ProviderOptions): ProviderHandlers {
       const id = current?.['id'];
       try {
         if (typeof id !== 'string') return { new_state: encodeValue(null), private: request.private };
-        const node = await api().read(resource.get, selectionOf(resource), id);
+        const node = await api().refresh(resource.get, resource.list, selectionOf(resource), id);
         const forms = readPrivate(request.private).forms;
         return { new_state: encodeValue(node ? stateFromServer(resource.attributes, node, current, forms) : null), private: request.private };
       } catch (failure) {

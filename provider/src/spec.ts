@@ -49,6 +49,8 @@ export interface ResourceSpec {
   get: string;
   /** `<x>ByName(name)` when the API has it: the data source may look the object up by name. */
   getByName: string | null;
+  /** A connection query listing every object of the type (no required arguments): a large refresh reads pages of it. */
+  list: string | null;
   /** The id attribute of the parent an import id may name first (`datasource_id/policy_id`). */
   importScope: string | null;
   attributes: AttributeSpec[];

@@ -17,6 +17,44 @@ const examples = fileURLToPath(new URL('../examples/', import.meta.url));
 const runTerraform = await terraformAvailable();
 const tofu = await tofuBinary();
 
+/** The expression of `attribute` inside `resource "<type>" "<name>" { … }` of an HCL file (braces balanced). */
+function expressionIn(hcl: string, type: string, name: string, attribute: string): string {
+  const start = hcl.indexOf(`resource "${type}" "${name}" {`);
+  const at = start < 0 ? -1 : hcl.slice(start).search(new RegExp(`\\n\\s+${attribute}\\s+=\\s`));
+  if (at < 0) throw new Error(`${type}.${name} sets no ${attribute}`);
+  let i = hcl.indexOf('=', start + at) + 1;
+  let depth = 0;
+  let expression = '';
+  for (; i < hcl.length; i++) {
+    const char = hcl.charAt(i);
+    if (char === '{' || char === '[') depth++;
+    if (char === '}' || char === ']') depth--;
+    if (char === '\n' && depth === 0 && expression.trim() !== '') break;
+    expression += char;
+  }
+  return expression.trim();
+}
+
+/**
+ * Terraform writes every sensitive value as `null # sensitive` in generated configuration; a required one (a
+ * notification channel's `config`) must then be filled in by hand, as its docs say: here from the example.
+ */
+function fillRequiredSensitive(generated: string, example: string): string {
+  let resource: { type: string; name: string } | null = null;
+  return generated
+    .split('\n')
+    .map((line) => {
+      const header = /^resource "(\w+)" "(\w+)" \{/.exec(line);
+      if (header) resource = { type: header[1] ?? '', name: header[2] ?? '' };
+      const hidden = /^(\s+)(\w+)(\s+)= null # sensitive$/.exec(line);
+      const current: { type: string; name: string } | null = resource;
+      if (!hidden || !current) return line;
+      const spec = RESOURCES.find((r) => r.typeName === current.type)?.attributes.find((a) => a.name === hidden[2]);
+      return spec?.required ? `${hidden[1]}${hidden[2]}${hidden[3]}= ${expressionIn(example, current.type, current.name, hidden[2] ?? '')}` : line;
+    })
+    .join('\n');
+}
+
 function edit(text: string, replacements: [string, string][]): string {
   return replacements.reduce((result, [from, to]) => {
     if (!result.includes(from)) throw new Error(`example no longer contains ${JSON.stringify(from)}`);
@@ -186,6 +224,7 @@ function endToEnd(binary: string) {
     const generated = await readFile(join(imported.dir, 'generated.tf'), 'utf8');
     expect(generated).toContain('resource "accessflow_routing_policy" "deletes_on_orders"');
     expect(generated).toMatch(/password\s+= null # sensitive/);
+    await imported.write({ 'generated.tf': fillRequiredSensitive(generated, main) });
     const applied = await imported.ok(['apply', '-auto-approve', '-no-color']);
     expect(applied.stdout).toMatch(new RegExp(`Apply complete! Resources: ${blocks.length} imported, 0 added, 0 changed, 0 destroyed`));
     await imported.ok(['plan', '-detailed-exitcode', '-no-color'], 0);

@@ -11,6 +11,7 @@ export const RESOURCES: ResourceSpec[] = [
     "delete": "deleteAiConfig",
     "get": "aiConfig",
     "getByName": "aiConfigByName",
+    "list": "aiConfigs",
     "importScope": null,
     "attributes": [
       {
@@ -294,6 +295,7 @@ export const RESOURCES: ResourceSpec[] = [
     "delete": "deleteClassificationTag",
     "get": "classificationTag",
     "getByName": null,
+    "list": "classificationTags",
     "importScope": "datasource_id",
     "attributes": [
       {
@@ -415,6 +417,7 @@ export const RESOURCES: ResourceSpec[] = [
     "delete": "deleteDatasource",
     "get": "datasource",
     "getByName": "datasourceByName",
+    "list": "datasources",
     "importScope": null,
     "attributes": [
       {
@@ -914,6 +917,7 @@ export const RESOURCES: ResourceSpec[] = [
     "delete": "deleteGrant",
     "get": "grant",
     "getByName": null,
+    "list": "grants",
     "importScope": "datasource_id",
     "attributes": [
       {
@@ -1188,6 +1192,7 @@ export const RESOURCES: ResourceSpec[] = [
     "delete": "deleteMaskingPolicy",
     "get": "maskingPolicy",
     "getByName": null,
+    "list": "maskingPolicies",
     "importScope": "datasource_id",
     "attributes": [
       {
@@ -1391,6 +1396,7 @@ export const RESOURCES: ResourceSpec[] = [
     "delete": "deleteQueryTemplate",
     "get": "queryTemplate",
     "getByName": null,
+    "list": "queryTemplates",
     "importScope": null,
     "attributes": [
       {
@@ -1584,6 +1590,7 @@ export const RESOURCES: ResourceSpec[] = [
     "delete": "deleteReviewPlan",
     "get": "reviewPlan",
     "getByName": "reviewPlanByName",
+    "list": "reviewPlans",
     "importScope": null,
     "attributes": [
       {
@@ -1887,6 +1894,7 @@ export const RESOURCES: ResourceSpec[] = [
     "delete": "deleteRoutingPolicy",
     "get": "routingPolicy",
     "getByName": null,
+    "list": "routingPolicies",
     "importScope": null,
     "attributes": [
       {
@@ -2155,6 +2163,7 @@ export const RESOURCES: ResourceSpec[] = [
     "delete": "deleteRowSecurityPolicy",
     "get": "rowSecurityPolicy",
     "getByName": null,
+    "list": "rowSecurityPolicies",
     "importScope": "datasource_id",
     "attributes": [
       {
@@ -2393,6 +2402,7 @@ export const RESOURCES: ResourceSpec[] = [
     "delete": "deleteServiceAccount",
     "get": "serviceAccount",
     "getByName": "serviceAccountByName",
+    "list": null,
     "importScope": null,
     "attributes": [
       {
@@ -2478,6 +2488,7 @@ export const RESOURCES: ResourceSpec[] = [
     "delete": "deleteUserGroup",
     "get": "userGroup",
     "getByName": "userGroupByName",
+    "list": "userGroups",
     "importScope": null,
     "attributes": [
       {
