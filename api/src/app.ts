@@ -80,6 +80,15 @@ export async function buildApp(config: Config, log: Logger = createLogger(config
       },
     },
     {
+      name: 'notifications',
+      everyMs: config.jobsIntervalMs,
+      run: async () => {
+        const run = await services.notifications.runOnce();
+        if (run.derived + run.delivered + run.failed > 0) log.info({ derived: run.derived, delivered: run.delivered, failed: run.failed }, 'notification deliveries');
+        return run;
+      },
+    },
+    {
       name: 'abandoned-runs',
       everyMs: ABANDONED_SWEEP_MS,
       run: async () => {
@@ -132,6 +141,8 @@ export async function buildApp(config: Config, log: Logger = createLogger(config
       });
       const { port } = server.address() as AddressInfo;
       const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+      // Console links in notifications point here unless PUBLIC_URL says otherwise.
+      services.notifications.usePublicUrl(`http://${host}:${port}`);
       // The first sweep runs in the background: due runs must not hold up the port being served.
       void jobs.start();
       // Any replica that approves a scheduled request tells every replica to look at its due time.

@@ -28,6 +28,14 @@ const EnvSchema = z.object({
   GRAPHQL_MAX_COST: optional(z.coerce.number().int().min(100)).default(5000),
   GRAPHQL_MAX_TOKENS: optional(z.coerce.number().int().min(100)).default(5000),
   JOBS_INTERVAL_MS: optional(z.coerce.number().int().min(100).max(3_600_000)).default(5000),
+  PUBLIC_URL: optional(z.url({ protocol: /^https?$/ })),
+  SMTP_HOST: optional(z.string()),
+  SMTP_PORT: optional(z.coerce.number().int().min(1).max(65535)).default(587),
+  SMTP_USER: optional(z.string()),
+  SMTP_PASSWORD: optional(z.string()),
+  SMTP_FROM: optional(z.string()).default('AccessFlow <accessflow@localhost>'),
+  NOTIFICATION_RETRY_DELAYS_MS: optional(z.string().regex(/^\d+(,\d+)*$/, 'must be comma-separated milliseconds')).default('30000,120000,600000'),
+  NOTIFICATION_TIMEOUT_MS: optional(z.coerce.number().int().min(100).max(120_000)).default(10_000),
   LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])).default('info'),
 });
 
@@ -48,6 +56,16 @@ export interface Config {
   /** Longest wait between two sweeps for due work (scheduled runs, timeouts); a known due time is met exactly. */
   jobsIntervalMs: number;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+  /** Base of the console links in notifications; undefined → the address the server listens on. */
+  publicUrl: string | undefined;
+  notifications: {
+    /** The system SMTP server of EMAIL channels without their own; undefined host → none. */
+    smtp: { host: string | undefined; port: number; user: string | undefined; password: string | undefined; from: string };
+    /** Waits before each retry of a failed delivery; after the last one fails it is DEAD. */
+    retryDelaysMs: number[];
+    /** Longest wait for one delivery attempt. */
+    timeoutMs: number;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -80,5 +98,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     jobsIntervalMs: e.JOBS_INTERVAL_MS,
     logLevel: e.LOG_LEVEL,
+    publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
+    notifications: {
+      smtp: { host: e.SMTP_HOST, port: e.SMTP_PORT, user: e.SMTP_USER, password: e.SMTP_PASSWORD, from: e.SMTP_FROM },
+      retryDelaysMs: e.NOTIFICATION_RETRY_DELAYS_MS.split(',').map(Number),
+      timeoutMs: e.NOTIFICATION_TIMEOUT_MS,
+    },
   };
 }

@@ -17,6 +17,7 @@ import { ApiKeyService } from './modules/identity/api-key.service.ts';
 import { AuthService } from './modules/identity/auth.service.ts';
 import { UserService } from './modules/identity/user.service.ts';
 import { MaskingPolicyService } from './modules/masking/masking-policy.service.ts';
+import { NotificationService } from './modules/notifications/notification.service.ts';
 import { OrganizationService } from './modules/orgs/organization.service.ts';
 import { RequestGroupService } from './modules/requestgroups/request-group.service.ts';
 import { QueryRequestService } from './modules/requests/query-request.service.ts';
@@ -54,6 +55,7 @@ export interface Services {
   queryTemplates: QueryTemplateService;
   aiConfigs: AiConfigService;
   aiReviews: AiReviewService;
+  notifications: NotificationService;
 }
 
 export function createServices(deps: { config: Config; log: Logger; store: Store; bus: Bus; keys: Keys }): Services {
@@ -97,5 +99,6 @@ export function createServices(deps: { config: Config; log: Logger; store: Store
     queryTemplates: new QueryTemplateService({ store, audit, queryRequests }),
     aiConfigs,
     aiReviews: new AiReviewService({ store, audit, log, aiConfigs, queryRequests, explorer }),
+    notifications: new NotificationService(store, audit, keys.encryption, { ...config.notifications, publicUrl: config.publicUrl }, log),
   };
 }

@@ -12,6 +12,7 @@ import { defineGroupSchema } from '../modules/groups/group.graphql.ts';
 import { defineHealthSchema } from '../modules/health/health.graphql.ts';
 import { defineIdentitySchema } from '../modules/identity/identity.graphql.ts';
 import { defineMaskingPolicySchema } from '../modules/masking/masking-policy.graphql.ts';
+import { defineNotificationSchema } from '../modules/notifications/notification.graphql.ts';
 import { defineOrganizationSchema } from '../modules/orgs/organization.graphql.ts';
 import { defineQueryRequestSchema } from '../modules/requests/query-request.graphql.ts';
 import { defineRequestGroupSchema } from '../modules/requestgroups/request-group.graphql.ts';
@@ -34,6 +35,7 @@ export function getSchema(): GraphQLSchema {
   defineIdentitySchema();
   defineGroupSchema();
   defineAuditSchema();
+  defineNotificationSchema();
   defineReviewPlanSchema();
   defineAiConfigSchema();
   defineDatasourceSchema();

@@ -11,6 +11,7 @@ import { ApiKeyEntity } from '../modules/identity/api-key.entity.ts';
 import { SessionEntity } from '../modules/identity/session.entity.ts';
 import { UserEntity } from '../modules/identity/user.entity.ts';
 import { MaskingPolicyEntity } from '../modules/masking/masking-policy.entity.ts';
+import { NotificationChannelEntity, NotificationCursorEntity, NotificationDeliveryEntity } from '../modules/notifications/notification-channel.entity.ts';
 import { OrganizationEntity } from '../modules/orgs/organization.entity.ts';
 import { QueryRequestEntity, ReviewDecisionEntity } from '../modules/requests/query-request.entity.ts';
 import { RequestGroupEntity } from '../modules/requestgroups/request-group.entity.ts';
@@ -43,4 +44,7 @@ export const ENTITIES = [
   QueryTemplateVersionEntity,
   AiConfigEntity,
   AiReviewEntity,
+  NotificationChannelEntity,
+  NotificationDeliveryEntity,
+  NotificationCursorEntity,
 ];

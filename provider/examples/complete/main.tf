@@ -6,12 +6,25 @@ resource "accessflow_user_group" "analysts" {
   description = "Analysts of the shop team"
 }
 
+# Where the shop's review events are announced: the DBA list, by mail over the server's SMTP (SMTP_HOST). Slack,
+# Discord, Teams, signed webhooks, Telegram and PagerDuty take their secret (webhook URL, signing secret, token,
+# routing key) in the write-only `secrets` map, from an ephemeral variable, with `secrets_wo_version`.
+resource "accessflow_notification_channel" "dba_mail" {
+  name         = "dba-mail"
+  channel_type = "EMAIL"
+  config = {
+    to   = "dba-oncall@example.com"
+    from = "AccessFlow <accessflow@example.com>"
+  }
+}
+
 resource "accessflow_review_plan" "two_step" {
   name                   = "two-step"
   description            = "A reviewer, then an admin"
   requires_ai_review     = true
   min_approvals_required = 1
   approval_timeout_hours = 24
+  notify_channel_ids     = [accessflow_notification_channel.dba_mail.id]
   approvers = [
     { stage = 1, role = "REVIEWER" },
     { stage = 2, role = "ADMIN" },

@@ -1388,6 +1388,241 @@ export const RESOURCES: ResourceSpec[] = [
     ]
   },
   {
+    "typeName": "accessflow_notification_channel",
+    "graphqlType": "NotificationChannel",
+    "description": "Where workflow events are announced: review plans name channels; a channel with allEvents hears every event; break-glass runs go to every active channel.",
+    "upsert": "upsertNotificationChannel",
+    "inputType": "UpsertNotificationChannelInput",
+    "delete": "deleteNotificationChannel",
+    "get": "notificationChannel",
+    "getByName": "notificationChannelByName",
+    "list": "notificationChannels",
+    "importScope": null,
+    "attributes": [
+      {
+        "field": "id",
+        "input": null,
+        "required": false,
+        "optional": false,
+        "computed": true,
+        "sensitive": false,
+        "writeOnly": false,
+        "nullable": true,
+        "replace": false,
+        "triggers": null,
+        "version": null,
+        "description": "The object id.",
+        "name": "id",
+        "type": {
+          "kind": "string"
+        }
+      },
+      {
+        "field": "active",
+        "input": "active",
+        "required": false,
+        "optional": true,
+        "computed": true,
+        "sensitive": false,
+        "writeOnly": false,
+        "nullable": false,
+        "replace": false,
+        "triggers": null,
+        "version": null,
+        "description": "Default true.",
+        "name": "active",
+        "type": {
+          "kind": "bool"
+        }
+      },
+      {
+        "field": "allEvents",
+        "input": "allEvents",
+        "required": false,
+        "optional": true,
+        "computed": true,
+        "sensitive": false,
+        "writeOnly": false,
+        "nullable": false,
+        "replace": false,
+        "triggers": null,
+        "version": null,
+        "description": "Default false.",
+        "name": "all_events",
+        "type": {
+          "kind": "bool"
+        }
+      },
+      {
+        "field": "channelType",
+        "input": "channelType",
+        "required": true,
+        "optional": false,
+        "computed": false,
+        "sensitive": false,
+        "writeOnly": false,
+        "nullable": false,
+        "replace": true,
+        "triggers": null,
+        "version": null,
+        "description": "",
+        "name": "channel_type",
+        "type": {
+          "kind": "string"
+        }
+      },
+      {
+        "field": "config",
+        "input": "config",
+        "required": true,
+        "optional": false,
+        "computed": false,
+        "sensitive": false,
+        "writeOnly": false,
+        "nullable": false,
+        "replace": false,
+        "triggers": null,
+        "version": null,
+        "description": "The non-secret keys: EMAIL to, from, smtp_host, smtp_port, smtp_user; WEBHOOK url; TELEGRAM chat_id, api_url; PAGERDUTY api_url ({} for SLACK, DISCORD, MS_TEAMS).",
+        "name": "config",
+        "type": {
+          "kind": "map",
+          "element": "string"
+        }
+      },
+      {
+        "field": "name",
+        "input": "name",
+        "required": true,
+        "optional": false,
+        "computed": false,
+        "sensitive": false,
+        "writeOnly": false,
+        "nullable": false,
+        "replace": true,
+        "triggers": null,
+        "version": null,
+        "description": "",
+        "name": "name",
+        "type": {
+          "kind": "string"
+        }
+      },
+      {
+        "field": null,
+        "input": "secrets",
+        "required": false,
+        "optional": true,
+        "computed": false,
+        "sensitive": true,
+        "writeOnly": true,
+        "nullable": true,
+        "replace": false,
+        "triggers": null,
+        "version": "secrets_version",
+        "description": "Write-only, the secret keys: EMAIL smtp_password; SLACK, DISCORD, MS_TEAMS webhook_url; WEBHOOK secret; TELEGRAM bot_token; PAGERDUTY routing_key. Omitted → the stored ones are kept (same channel type). Never stored in state; change `secrets_wo_version` to send a new value.",
+        "name": "secrets",
+        "type": {
+          "kind": "map",
+          "element": "string"
+        }
+      },
+      {
+        "field": null,
+        "input": null,
+        "required": false,
+        "optional": true,
+        "computed": false,
+        "sensitive": false,
+        "writeOnly": false,
+        "nullable": true,
+        "replace": false,
+        "triggers": "secrets",
+        "version": null,
+        "description": "Any number; changing it sends `secrets` again. Not stored by the server (null after import).",
+        "name": "secrets_wo_version",
+        "type": {
+          "kind": "number"
+        }
+      },
+      {
+        "field": "createdAt",
+        "input": null,
+        "required": false,
+        "optional": false,
+        "computed": true,
+        "sensitive": false,
+        "writeOnly": false,
+        "nullable": false,
+        "replace": false,
+        "triggers": null,
+        "version": null,
+        "description": "",
+        "name": "created_at",
+        "type": {
+          "kind": "string"
+        }
+      },
+      {
+        "field": "secretKeys",
+        "input": null,
+        "required": false,
+        "optional": false,
+        "computed": true,
+        "sensitive": false,
+        "writeOnly": false,
+        "nullable": false,
+        "replace": false,
+        "triggers": null,
+        "version": null,
+        "description": "Which secret keys are set; their values are never returned.",
+        "name": "secret_keys",
+        "type": {
+          "kind": "list",
+          "element": {
+            "kind": "string"
+          }
+        }
+      },
+      {
+        "field": "secretsVersion",
+        "input": null,
+        "required": false,
+        "optional": false,
+        "computed": true,
+        "sensitive": false,
+        "writeOnly": false,
+        "nullable": false,
+        "replace": false,
+        "triggers": null,
+        "version": null,
+        "description": "Increases whenever the secret values change.",
+        "name": "secrets_version",
+        "type": {
+          "kind": "number"
+        }
+      },
+      {
+        "field": "updatedAt",
+        "input": null,
+        "required": false,
+        "optional": false,
+        "computed": true,
+        "sensitive": false,
+        "writeOnly": false,
+        "nullable": false,
+        "replace": false,
+        "triggers": null,
+        "version": null,
+        "description": "",
+        "name": "updated_at",
+        "type": {
+          "kind": "string"
+        }
+      }
+    ]
+  },
+  {
     "typeName": "accessflow_query_template",
     "graphqlType": "QueryTemplate",
     "description": "A saved query with :placeholders, bound as literals when submitted.",
@@ -1809,6 +2044,27 @@ export const RESOURCES: ResourceSpec[] = [
         "name": "name",
         "type": {
           "kind": "string"
+        }
+      },
+      {
+        "field": "notifyChannelIds",
+        "input": "notifyChannelIds",
+        "required": false,
+        "optional": true,
+        "computed": false,
+        "sensitive": false,
+        "writeOnly": false,
+        "nullable": false,
+        "replace": false,
+        "triggers": null,
+        "version": null,
+        "description": "Notification channels of this organization; omitted → none.",
+        "name": "notify_channel_ids",
+        "type": {
+          "kind": "list",
+          "element": {
+            "kind": "string"
+          }
         }
       },
       {

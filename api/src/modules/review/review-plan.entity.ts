@@ -33,6 +33,8 @@ export const ReviewPlanEntity = defineEntity({
     minApprovalsRequired: p.integer().default(1),
     approvalTimeoutHours: p.integer().default(24),
     approvers: jsonListColumn<Approver>(),
+    /** Notification channels (same organization) that hear of this plan's requests, besides those for all events. */
+    notifyChannelIds: jsonListColumn<string>(),
     createdAt: createdAtColumn(),
     updatedAt: updatedAtColumn(),
   },

@@ -49,6 +49,7 @@ export function defineReviewPlanSchema(): void {
     fields: (t) => ({
       id: t.exposeID('id'),
       name: t.exposeString('name'),
+      notifyChannelIds: t.idList({ description: 'Notification channels that hear of this plan\'s requests (besides those for all events).', resolve: (plan) => plan.notifyChannelIds }),
       createdAt: t.expose('createdAt', { type: 'DateTime' }),
       updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
     }),
@@ -74,6 +75,7 @@ export function defineReviewPlanSchema(): void {
       minApprovalsRequired: t.int(),
       approvalTimeoutHours: t.int(),
       approvers: t.field({ type: [ApproverInput] }),
+      notifyChannelIds: t.idList({ description: 'Notification channels of this organization; omitted → none.', validate: z.array(z.uuid()).max(20) }),
     }),
   });
 
@@ -117,6 +119,7 @@ export function defineReviewPlanSchema(): void {
       resolve: (_root, { input }, ctx) =>
         ctx.services.reviewPlans.upsert(actorOf(ctx), ctx.origin, {
           ...input,
+          notifyChannelIds: input.notifyChannelIds?.map(String),
           approvers: input.approvers?.map((a) => ({
             stage: a.stage,
             role: a.role ?? null,

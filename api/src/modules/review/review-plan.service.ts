@@ -6,6 +6,7 @@ import { auditOriginOf } from '../audit/audit.service.ts';
 import { AuditedService } from '../audit/audited-service.ts';
 import { UserGroupEntity } from '../groups/user-group.entity.ts';
 import { UserEntity } from '../identity/user.entity.ts';
+import { assertChannelsExist } from '../notifications/notification.service.ts';
 import { ReviewPlanEntity, type Approver, type ReviewPlan, type RiskLevel } from './review-plan.entity.ts';
 
 export interface ReviewPlanSettings {
@@ -21,6 +22,8 @@ export interface ReviewPlanSettings {
 
 export type UpsertReviewPlanInput = { [K in keyof ReviewPlanSettings]?: ReviewPlanSettings[K] | null } & {
   name: string;
+  /** Notification channels of the organization that hear of this plan's requests; omitted → none. */
+  notifyChannelIds?: readonly string[] | null;
 };
 
 /** The seed's four starting points. Fields the input omits take these defaults (Standard). */
@@ -87,20 +90,23 @@ export class ReviewPlanService extends AuditedService {
   }
 
   async upsert(actor: Actor, origin: Origin, input: UpsertReviewPlanInput): Promise<ReviewPlan> {
-    const settings = { ...REVIEW_PLAN_TEMPLATES.STANDARD, description: null, ...definedOnly(input) } as ReviewPlanSettings;
+    const { notifyChannelIds: channels, ...rest } = input;
+    const notifyChannelIds = [...new Set(channels ?? [])];
+    const settings = { ...REVIEW_PLAN_TEMPLATES.STANDARD, description: null, ...definedOnly(rest) } as ReviewPlanSettings;
     validateSettings(settings);
     return this.store.tenant(actor.orgId, async (em) => {
       await assertApproversExist(em, settings.approvers);
+      await assertChannelsExist(em, notifyChannelIds);
       let plan = await em.findOne(ReviewPlanEntity, { name: input.name });
       const created = plan === null;
       plan ??= em.create(ReviewPlanEntity, { organizationId: actor.orgId, name: input.name });
-      em.assign(plan, { ...settings, approvers: [...settings.approvers].sort((a, b) => a.stage - b.stage) });
+      em.assign(plan, { ...settings, approvers: [...settings.approvers].sort((a, b) => a.stage - b.stage), notifyChannelIds });
       await flushOrConflict(em, `a review plan named "${input.name}" already exists`);
       await this.audit.append(em, actor.orgId, auditOriginOf(actor, origin), {
         action: created ? 'REVIEW_PLAN_CREATED' : 'REVIEW_PLAN_UPDATED',
         targetType: 'ReviewPlan',
         targetId: plan.id,
-        metadata: { name: plan.name, ...settings },
+        metadata: { name: plan.name, ...settings, notifyChannelIds },
       });
       return plan;
     });

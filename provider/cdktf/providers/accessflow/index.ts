@@ -4,6 +4,7 @@ export * as classificationTag from './classification-tag/index.ts';
 export * as datasource from './datasource/index.ts';
 export * as grant from './grant/index.ts';
 export * as maskingPolicy from './masking-policy/index.ts';
+export * as notificationChannel from './notification-channel/index.ts';
 export * as queryTemplate from './query-template/index.ts';
 export * as reviewPlan from './review-plan/index.ts';
 export * as routingPolicy from './routing-policy/index.ts';
@@ -15,6 +16,7 @@ export * as dataAccessflowClassificationTag from './data-accessflow-classificati
 export * as dataAccessflowDatasource from './data-accessflow-datasource/index.ts';
 export * as dataAccessflowGrant from './data-accessflow-grant/index.ts';
 export * as dataAccessflowMaskingPolicy from './data-accessflow-masking-policy/index.ts';
+export * as dataAccessflowNotificationChannel from './data-accessflow-notification-channel/index.ts';
 export * as dataAccessflowQueryTemplate from './data-accessflow-query-template/index.ts';
 export * as dataAccessflowReviewPlan from './data-accessflow-review-plan/index.ts';
 export * as dataAccessflowRoutingPolicy from './data-accessflow-routing-policy/index.ts';

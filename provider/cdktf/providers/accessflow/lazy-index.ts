@@ -4,6 +4,7 @@ Object.defineProperty(exports, 'classificationTag', { get: function () { return 
 Object.defineProperty(exports, 'datasource', { get: function () { return require('./datasource'); } });
 Object.defineProperty(exports, 'grant', { get: function () { return require('./grant'); } });
 Object.defineProperty(exports, 'maskingPolicy', { get: function () { return require('./masking-policy'); } });
+Object.defineProperty(exports, 'notificationChannel', { get: function () { return require('./notification-channel'); } });
 Object.defineProperty(exports, 'queryTemplate', { get: function () { return require('./query-template'); } });
 Object.defineProperty(exports, 'reviewPlan', { get: function () { return require('./review-plan'); } });
 Object.defineProperty(exports, 'routingPolicy', { get: function () { return require('./routing-policy'); } });
@@ -15,6 +16,7 @@ Object.defineProperty(exports, 'dataAccessflowClassificationTag', { get: functio
 Object.defineProperty(exports, 'dataAccessflowDatasource', { get: function () { return require('./data-accessflow-datasource'); } });
 Object.defineProperty(exports, 'dataAccessflowGrant', { get: function () { return require('./data-accessflow-grant'); } });
 Object.defineProperty(exports, 'dataAccessflowMaskingPolicy', { get: function () { return require('./data-accessflow-masking-policy'); } });
+Object.defineProperty(exports, 'dataAccessflowNotificationChannel', { get: function () { return require('./data-accessflow-notification-channel'); } });
 Object.defineProperty(exports, 'dataAccessflowQueryTemplate', { get: function () { return require('./data-accessflow-query-template'); } });
 Object.defineProperty(exports, 'dataAccessflowReviewPlan', { get: function () { return require('./data-accessflow-review-plan'); } });
 Object.defineProperty(exports, 'dataAccessflowRoutingPolicy', { get: function () { return require('./data-accessflow-routing-policy'); } });

@@ -232,6 +232,11 @@ export class DataAccessflowReviewPlan extends cdktn.TerraformDataSource {
     return this._name;
   }
 
+  // notify_channel_ids - computed: true, optional: false, required: false
+  public get notifyChannelIds() {
+    return this.getListAttribute('notify_channel_ids');
+  }
+
   // requires_ai_review - computed: true, optional: false, required: false
   public get requiresAiReview() {
     return this.getBooleanAttribute('requires_ai_review');

@@ -40,6 +40,12 @@ export interface ReviewPlanConfig extends cdktn.TerraformMetaArguments {
   */
   readonly name: string;
   /**
+  * Notification channels of this organization; omitted → none.
+  *
+  * Docs at Terraform Registry: {@link https://registry.accessflow.dev/providers/accessflow/accessflow/latest/docs/resources/review_plan#notify_channel_ids ReviewPlan#notify_channel_ids}
+  */
+  readonly notifyChannelIds?: string[];
+  /**
   * Risk review (AI, or the built-in rules) before routing.
   *
   * Docs at Terraform Registry: {@link https://registry.accessflow.dev/providers/accessflow/accessflow/latest/docs/resources/review_plan#requires_ai_review ReviewPlan#requires_ai_review}
@@ -319,6 +325,7 @@ export class ReviewPlan extends cdktn.TerraformResource {
     this._description = config.description;
     this._minApprovalsRequired = config.minApprovalsRequired;
     this._name = config.name;
+    this._notifyChannelIds = config.notifyChannelIds;
     this._requiresAiReview = config.requiresAiReview;
     this._requiresHumanApproval = config.requiresHumanApproval;
   }
@@ -441,6 +448,22 @@ export class ReviewPlan extends cdktn.TerraformResource {
     return this._name;
   }
 
+  // notify_channel_ids - computed: false, optional: true, required: false
+  private _notifyChannelIds?: string[]; 
+  public get notifyChannelIds() {
+    return this.getListAttribute('notify_channel_ids');
+  }
+  public set notifyChannelIds(value: string[]) {
+    this._notifyChannelIds = value;
+  }
+  public resetNotifyChannelIds() {
+    this._notifyChannelIds = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get notifyChannelIdsInput() {
+    return this._notifyChannelIds;
+  }
+
   // requires_ai_review - computed: true, optional: true, required: false
   private _requiresAiReview?: boolean | cdktn.IResolvable; 
   public get requiresAiReview() {
@@ -496,6 +519,7 @@ export class ReviewPlan extends cdktn.TerraformResource {
       description: cdktn.stringToTerraform(this._description),
       min_approvals_required: cdktn.numberToTerraform(this._minApprovalsRequired),
       name: cdktn.stringToTerraform(this._name),
+      notify_channel_ids: cdktn.listMapper(cdktn.stringToTerraform, false)(this._notifyChannelIds),
       requires_ai_review: cdktn.booleanToTerraform(this._requiresAiReview),
       requires_human_approval: cdktn.booleanToTerraform(this._requiresHumanApproval),
     };
@@ -544,6 +568,12 @@ export class ReviewPlan extends cdktn.TerraformResource {
         isBlock: false,
         type: "simple",
         storageClassType: "string",
+      },
+      notify_channel_ids: {
+        value: cdktn.listMapperHcl(cdktn.stringToHclTerraform, false)(this._notifyChannelIds),
+        isBlock: false,
+        type: "list",
+        storageClassType: "stringList",
       },
       requires_ai_review: {
         value: cdktn.booleanToHclTerraform(this._requiresAiReview),
