@@ -237,7 +237,7 @@ describe('authorization matrix (generated from the schema)', () => {
       return data.data.id;
     };
     ids['AiConfig'] = await created('upsertAiConfig', `mutation { upsertAiConfig(input: { name: "local", aiProvider: OLLAMA, model: "llama", endpoint: "http://127.0.0.1:9" }) { __typename ... on MutationUpsertAiConfigSuccess { data { id } } ... on Error { message } } }`, {});
-    ids['NotificationChannel'] = await created('upsertNotificationChannel', `mutation { upsertNotificationChannel(input: { name: "hook", channelType: WEBHOOK, config: { url: "http://127.0.0.1:9/hook", secret: "0123456789abcdef" } }) { __typename ... on MutationUpsertNotificationChannelSuccess { data { id } } ... on Error { message } } }`, {});
+    ids['NotificationChannel'] = await created('upsertNotificationChannel', `mutation { upsertNotificationChannel(input: { name: "hook", channelType: WEBHOOK, config: { url: "http://127.0.0.1:9/hook" }, secrets: { secret: "0123456789abcdef" } }) { __typename ... on MutationUpsertNotificationChannelSuccess { data { id } } ... on Error { message } } }`, {});
     ids['ReviewPlan'] = await created('upsertReviewPlan', `mutation { upsertReviewPlan(input: { name: "plan" }) { __typename ... on MutationUpsertReviewPlanSuccess { data { id } } ... on Error { message } } }`, {});
     ids['Datasource'] = await created('upsertDatasource',
       `mutation($plan: ID!) { upsertDatasource(input: { name: "db", dbType: POSTGRESQL, host: "127.0.0.1", port: 1, databaseName: "x", username: "x", reviewPlanId: $plan, verifyConnection: false }) {

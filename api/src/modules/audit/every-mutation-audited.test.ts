@@ -59,7 +59,7 @@ it('audits every mutation', async () => {
     exportAuditEvents: () => call('mutation { exportAuditEvents { __typename } }'),
     upsertReviewPlan: () => call('mutation { upsertReviewPlan(input: { name: "p" }) { __typename ... on MutationUpsertReviewPlanSuccess { data { id } } } }')
       .then((d) => (ids['plan'] = (d as { id: string }).id)),
-    upsertNotificationChannel: () => call('mutation { upsertNotificationChannel(input: { name: "hook", channelType: WEBHOOK, config: { url: "http://127.0.0.1:9/hook", secret: "0123456789abcdef" } }) { __typename ... on MutationUpsertNotificationChannelSuccess { data { id } } ... on Error { message } } }')
+    upsertNotificationChannel: () => call('mutation { upsertNotificationChannel(input: { name: "hook", channelType: WEBHOOK, config: { url: "http://127.0.0.1:9/hook" }, secrets: { secret: "0123456789abcdef" } }) { __typename ... on MutationUpsertNotificationChannelSuccess { data { id } } ... on Error { message } } }')
       .then((d) => (ids['channel'] = (d as { id: string }).id)),
     testNotificationChannel: () => call('mutation($id: ID!) { testNotificationChannel(id: $id) { __typename ... on Error { message } } }', { id: ids['channel'] }),
     deleteNotificationChannel: () => call('mutation($id: ID!) { deleteNotificationChannel(id: $id) { __typename ... on Error { message } } }', { id: ids['channel'] }),

@@ -1,6 +1,7 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { createdAtColumn, idColumn, jsonObjectColumn, updatedAtColumn } from '../../store/columns.ts';
 import { TENANT_TABLE } from '../../store/tenancy.ts';
+import { UserEntity } from '../identity/user.entity.ts';
 import { organizationIdColumn } from '../orgs/organization.entity.ts';
 
 export const CHANNEL_TYPES = ['EMAIL', 'SLACK', 'WEBHOOK', 'DISCORD', 'TELEGRAM', 'MS_TEAMS', 'PAGERDUTY'] as const;
@@ -35,17 +36,19 @@ export type NotificationChannel = InferEntity<typeof NotificationChannelEntity>;
 export const DELIVERY_STATUSES = ['PENDING', 'DELIVERED', 'DEAD'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
-/** One event to one channel; sent, retried and finally DELIVERED or DEAD by the notifications job. */
+/** One event to one channel, or by mail to one approver; sent, retried and finally DELIVERED or DEAD by the notifications job. */
 export const NotificationDeliveryEntity = defineEntity({
   name: 'NotificationDelivery',
   tableName: 'notification_deliveries',
   // One delivery per channel and audit event, however many replicas derive it.
-  uniques: [{ properties: ['channelId', 'auditEventId'] }],
+  uniques: [{ properties: ['channelId', 'auditEventId'] }, { properties: ['recipientUserId', 'auditEventId'] }],
   indexes: [{ properties: ['status', 'nextAttemptAt'] }],
   properties: {
     id: idColumn(),
     organizationId: organizationIdColumn().index(),
-    channelId: p.manyToOne(NotificationChannelEntity).mapToPk().fieldName('channel_id').deleteRule('cascade'),
+    /** The channel; null for a mail to one approver (`recipientUserId`) over the system SMTP server. */
+    channelId: p.manyToOne(NotificationChannelEntity).mapToPk().fieldName('channel_id').nullable().deleteRule('cascade'),
+    recipientUserId: p.manyToOne(UserEntity).mapToPk().fieldName('recipient_user_id').nullable().index().deleteRule('cascade'),
     auditEventId: p.uuid(),
     event: p.string().length(64),
     /** The message (built when derived): no result rows, no secrets, the statement truncated. */

@@ -33,10 +33,11 @@ export function defineNotificationSchema(): void {
   });
 
   const DeliveryRef = builder.objectRef<NotificationDelivery>('NotificationDelivery').implement({
-    description: 'One event sent (or being sent) to one channel.',
+    description: 'One event sent (or being sent) to one channel, or by mail to one approver.',
     fields: (t) => ({
       id: t.exposeID('id'),
-      channelId: t.exposeID('channelId'),
+      channelId: t.exposeID('channelId', { nullable: true }),
+      recipientUserId: t.exposeID('recipientUserId', { nullable: true, description: 'The approver mailed (over the system SMTP server) when there is no channel.' }),
       event: t.field({ type: EventEnum, resolve: (d) => d.event as (typeof NOTIFICATION_EVENTS)[number] }),
       status: t.expose('status', { type: DeliveryStatusEnum }),
       attempts: t.exposeInt('attempts'),

@@ -18,8 +18,12 @@ import { AccessRequestEntity } from '../access/access-request.entity.ts';
 import { auditOriginOf, type AuditService } from '../audit/audit.service.ts';
 import { AuditedService } from '../audit/audited-service.ts';
 import { DatasourceEntity } from '../datasources/datasource.entity.ts';
+import { GroupMembershipEntity } from '../groups/user-group.entity.ts';
+import { roleHas } from '../identity/permissions.ts';
 import { UserEntity } from '../identity/user.entity.ts';
-import { QueryRequestEntity, ReviewDecisionEntity } from '../requests/query-request.entity.ts';
+import { QueryRequestEntity, ReviewDecisionEntity, type QueryRequest } from '../requests/query-request.entity.ts';
+import { stageApprovers } from '../requests/query-request.service.ts';
+import { eligibleApprover } from '../review/approvers.ts';
 import { ReviewPlanEntity } from '../review/review-plan.entity.ts';
 import { configIssues, type ChannelConfig } from './channel-config.ts';
 import { accessMessage, eventOf, queryMessage, testMessage, type NotificationEvent, type NotificationMessage } from './messages.ts';
@@ -60,6 +64,8 @@ export interface NotificationOptions extends SenderOptions {
 const EVENT_BATCH = 500;
 /** Deliveries sent per run. */
 const SEND_BATCH = 100;
+/** Most approvers mailed about one request (a plan open to every reviewer of a large organization). */
+const MAX_APPROVER_MAILS = 50;
 
 export class NotificationService extends AuditedService {
   readonly #encryptionKey: Buffer;
@@ -224,6 +230,13 @@ export class NotificationService extends AuditedService {
           em.create(NotificationDeliveryEntity, { organizationId: orgId, channelId: channel.id, auditEventId: row.id, event, payload: { ...announced.message }, nextAttemptAt: now });
           created += 1;
         }
+        // The approvers of the stage hear of a request waiting for them by mail, when the server has SMTP.
+        if (event === 'REVIEW_REQUESTED' && announced.request && this.#options.smtp.host) {
+          for (const userId of await approversOf(em, announced.request)) {
+            em.create(NotificationDeliveryEntity, { organizationId: orgId, recipientUserId: userId, auditEventId: row.id, event, payload: { ...announced.message }, nextAttemptAt: now });
+            created += 1;
+          }
+        }
       }
       cursor.lastSeq = Number(events.at(-1)!.seq);
       await em.flush();
@@ -232,7 +245,7 @@ export class NotificationService extends AuditedService {
   }
 
   /** The message of an event and the channels its review plan names; null when its target is gone. */
-  async #announcement(em: EntityManager, event: NotificationEvent, targetId: string, occurredAt: Date): Promise<{ message: NotificationMessage; planChannelIds: string[] } | null> {
+  async #announcement(em: EntityManager, event: NotificationEvent, targetId: string, occurredAt: Date): Promise<{ message: NotificationMessage; planChannelIds: string[]; request?: QueryRequest } | null> {
     if (event === 'ACCESS_REQUESTED' || event === 'ACCESS_DECIDED') {
       const access = await em.findOne(AccessRequestEntity, { id: targetId });
       if (!access) return null;
@@ -252,7 +265,7 @@ export class NotificationService extends AuditedService {
       sqlText: request.sqlText,
       status: request.status,
     };
-    return { message: queryMessage(event, facts, occurredAt, this.#publicUrl), planChannelIds: await planChannelsOf(em, datasource?.reviewPlanId ?? null) };
+    return { message: queryMessage(event, facts, occurredAt, this.#publicUrl), planChannelIds: await planChannelsOf(em, datasource?.reviewPlanId ?? null), request };
   }
 
   /** Claims one due delivery for a lease, sends it, records the outcome; null when another replica has it. */
@@ -261,19 +274,24 @@ export class NotificationService extends AuditedService {
     const claimed = await this.store.tenant(orgId, async (em) => {
       const delivery = await em.findOne(NotificationDeliveryEntity, { id, status: 'PENDING', nextAttemptAt: { $lte: now } }, { lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE });
       if (!delivery) return null;
-      const channel = await em.findOne(NotificationChannelEntity, { id: delivery.channelId });
+      const channel = delivery.channelId ? await em.findOne(NotificationChannelEntity, { id: delivery.channelId }) : null;
+      const recipient = delivery.recipientUserId ? await em.findOne(UserEntity, { id: delivery.recipientUserId, active: true }) : null;
       // Until the lease ends no other run picks it up; a replica that dies mid-send leaves it due again then.
       em.assign(delivery, { attempts: delivery.attempts + 1, nextAttemptAt: new Date(now.getTime() + lease) });
       await em.flush();
-      return { delivery, channel };
+      return { delivery, channel, recipient };
     });
     if (!claimed) return null;
-    const { delivery, channel } = claimed;
+    const { delivery, channel, recipient } = claimed;
+    const sendable = channel?.active || recipient !== null;
+    const message = delivery.payload as unknown as NotificationMessage;
     const check: ChannelCheck = channel?.active
-      ? await this.#attempt(channel, { id: delivery.id, message: delivery.payload as unknown as NotificationMessage })
-      : { ok: false, message: 'the channel is inactive' };
+      ? await this.#attempt(channel, { id: delivery.id, message })
+      : recipient
+        ? await this.#attemptMail(recipient.email, { id: delivery.id, message })
+        : { ok: false, message: channel ? 'the channel is inactive' : 'the recipient is no longer active' };
     const retryIn = this.#options.retryDelaysMs[delivery.attempts - 1];
-    const status: DeliveryStatus = check.ok ? 'DELIVERED' : channel?.active && retryIn !== undefined ? 'PENDING' : 'DEAD';
+    const status: DeliveryStatus = check.ok ? 'DELIVERED' : sendable && retryIn !== undefined ? 'PENDING' : 'DEAD';
     await this.store.tenant(orgId, async (em) => {
       // Only the attempt that claimed it records the outcome (a lease that ran out was claimed again).
       await em.nativeUpdate(
@@ -303,6 +321,18 @@ export class NotificationService extends AuditedService {
     }
   }
 
+  /** A mail to one person over the system SMTP server. */
+  async #attemptMail(to: string, delivery: { id: string; message: NotificationMessage }): Promise<ChannelCheck> {
+    try {
+      await send({ channelType: 'EMAIL', config: { to } }, delivery, this.#options);
+      return { ok: true, message: 'delivered' };
+    } catch (error) {
+      if (error instanceof DeliveryFailed) return { ok: false, message: error.message };
+      this.#log.error({ err: error }, 'notification mail failed unexpectedly');
+      return { ok: false, message: 'internal error while sending' };
+    }
+  }
+
   #secretsOf(channel: NotificationChannel): ChannelConfig {
     return channel.secretsEncrypted ? (JSON.parse(decryptSecret(this.#encryptionKey, channel.secretsEncrypted)) as ChannelConfig) : {};
   }
@@ -320,6 +350,20 @@ export async function assertChannelsExist(em: EntityManager, ids: readonly strin
   const found = await em.find(NotificationChannelEntity, { id: { $in: [...ids] } }, { fields: ['id'] });
   const missing = ids.filter((id) => !found.some((c) => c.id === id));
   if (missing.length > 0) throw new ValidationError(`notifyChannelIds: unknown notification channel ${missing.join(', ')}`, [{ path: 'notifyChannelIds', message: `unknown notification channel ${missing.join(', ')}` }]);
+}
+
+/** Active people who may decide the request's current stage, its submitter aside (at most MAX_APPROVER_MAILS). */
+async function approversOf(em: EntityManager, request: QueryRequest): Promise<string[]> {
+  const approvers = stageApprovers(request);
+  const users = await em.find(UserEntity, { active: true, kind: 'HUMAN', id: { $ne: request.submittedById } }, { fields: ['id', 'role'], orderBy: { id: 'asc' } });
+  const reviewers = users.filter((u) => roleHas(u.role, 'QUERY_REVIEW'));
+  const groupIds = approvers.flatMap((a) => (a.groupId ? [a.groupId] : []));
+  const memberships = groupIds.length ? await em.find(GroupMembershipEntity, { groupId: { $in: groupIds } }, { fields: ['userId', 'groupId'] }) : [];
+  return reviewers
+    // The same rule as deciding (eligibleApprover reads the actor's role and id only).
+    .filter((u) => eligibleApprover({ userId: u.id, role: u.role } as Actor, memberships.filter((m) => m.userId === u.id).map((m) => m.groupId), approvers))
+    .slice(0, MAX_APPROVER_MAILS)
+    .map((u) => u.id);
 }
 
 async function planChannelsOf(em: EntityManager, planId: string | null): Promise<string[]> {

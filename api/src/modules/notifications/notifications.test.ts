@@ -33,6 +33,15 @@ let smtp: SMTPServer;
 let smtpPort: number;
 const mail: { from: string; to: string[]; raw: string; user: string | null }[] = [];
 let logs = '';
+/** The same notification settings on every replica (retries after 10 ms; the run's clock is moved anyway). */
+const NOTIFICATION_ENV = () => ({
+  NOTIFICATION_RETRY_DELAYS_MS: '10,10,10',
+  NOTIFICATION_TIMEOUT_MS: '2000',
+  PUBLIC_URL: 'https://accessflow.example.test/',
+  SMTP_HOST: '127.0.0.1',
+  SMTP_PORT: String(smtpPort),
+  SMTP_FROM: 'AccessFlow <af@example.test>',
+});
 let analyst: Caller & { id: string };
 let reviewer: Caller & { id: string };
 let datasourceId: string;
@@ -93,7 +102,7 @@ beforeAll(async () => {
   smtpPort = (smtp.server.address() as AddressInfo).port;
   const sink = new Writable({ write: (chunk: Buffer, _encoding, done) => ((logs += chunk.toString()), done()) });
   t = await createTestApp({
-    env: { ...KEYS, NOTIFICATION_RETRY_DELAYS_MS: '10,10,10', NOTIFICATION_TIMEOUT_MS: '2000', PUBLIC_URL: 'https://accessflow.example.test/', SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtpPort), SMTP_FROM: 'AccessFlow <af@example.test>' },
+    env: { ...KEYS, ...NOTIFICATION_ENV() },
     log: pino({ level: 'trace' }, sink),
   });
   ({ submit, decide, execute, mutate } = workflow(t, () => datasourceId));
@@ -250,6 +259,7 @@ describe('events become deliveries', () => {
   });
 
   it('announces submit → approve → execute with a verifiable signature and a console link, no data and no literals', async () => {
+    const mailsBefore = mail.length;
     const submitted = (await submit("update accounts set tier = 'gold-secret-literal' where id = 1", analyst)).data!;
     expect(submitted.status).toBe('PENDING_REVIEW');
     expect((await decide(submitted.id, 'APPROVE', reviewer)).data!.status).toBe('APPROVED');
@@ -273,6 +283,14 @@ describe('events become deliveries', () => {
     expect(double.received.filter((r) => r.service === 'slack').map((r) => (r.json!['blocks'] as { text?: { text: string } }[])[0]!.text!.text)).toEqual(['Query waiting for review', 'Query approved', 'Query executed']);
     expect(double.received.filter((r) => r.service === 'discord')).toHaveLength(0);
     expect((await deliveries(hook.id)).map((d) => [d.event, d.status, d.attempts])).toEqual([['REVIEW_REQUESTED', 'DELIVERED', 1], ['APPROVED', 'DELIVERED', 1], ['EXECUTED', 'DELIVERED', 1]]);
+    // The approvers of the stage (any reviewer or admin: the plan names none), the submitter aside, got a mail.
+    const mailed = mail.slice(mailsBefore);
+    expect(mailed.map((m) => m.to[0]).sort()).toEqual(['admin@acme.test', 'reviewer@acme.test']);
+    for (const m of mailed) {
+      expect(m.raw).toContain('Subject: [AccessFlow] Query waiting for review');
+      expect(m.raw).toContain(`https://accessflow.example.test/queries/${submitted.id}`);
+      expect(m.raw).not.toContain('gold-secret-literal');
+    }
     // Nothing new: a second run sends nothing again.
     await run();
     expect(double.received.filter((r) => r.path === '/webhook/signed')).toHaveLength(3);
@@ -318,10 +336,30 @@ describe('events become deliveries', () => {
     expect((await deliveries(quiet.id)).map((d) => d.event)).toEqual(['BREAK_GLASS_USED']);
   });
 
+  it('announces a review that timed out, and just-in-time access requested and decided', async () => {
+    double.received.length = 0;
+    const waiting = (await submit('update accounts set tier = tier where id = 4', analyst)).data!;
+    // The plan's approval timeout (24 h) has passed for the sweep that runs a day later.
+    const swept = await t.app.services.queryRequests.processDue(new Date(Date.now() + 25 * 3_600_000));
+    expect(swept.timedOut).toBeGreaterThanOrEqual(1);
+    const access = await mutate<{ id: string }>('requestAccess',
+      'mutation($input: RequestAccessInput!) { requestAccess(input: $input) { __typename ... on MutationRequestAccessSuccess { data { id } } ... on Error { message } } }',
+      { input: { datasourceId, canRead: true, durationMinutes: 30, justification: 'investigating ticket 77' } }, analyst);
+    await mutate('decideAccessRequest', 'mutation($input: DecideAccessRequestInput!) { decideAccessRequest(input: $input) { __typename ... on Error { message } } }',
+      { input: { requestId: access.data!.id, decision: 'REJECT', comment: 'use the report instead' } }, reviewer);
+    await run();
+    const heard = double.received.filter((r) => r.path === '/webhook/signed').map((r) => [r.json!['event'], r.json!['targetId']]);
+    expect(heard).toEqual([['REVIEW_REQUESTED', waiting.id], ['TIMED_OUT', waiting.id], ['ACCESS_REQUESTED', access.data!.id], ['ACCESS_DECIDED', access.data!.id]]);
+    const decided = double.received.find((r) => r.path === '/webhook/signed' && r.json!['event'] === 'ACCESS_DECIDED')!;
+    expect(decided.json).toMatchObject({ link: 'https://accessflow.example.test/access', details: { status: 'REJECTED', durationMinutes: 30 } });
+    expect(decided.rawBody).not.toContain('use the report instead');
+  });
+
   it('two replicas running the job at once deliver each event once', async () => {
-    const replica = await createTestApp({ env: { ...KEYS, DATABASE_URL: t.databaseUrl!, NOTIFICATION_RETRY_DELAYS_MS: '10,10,10', PUBLIC_URL: 'https://accessflow.example.test' } });
+    const replica = await createTestApp({ env: { ...KEYS, ...NOTIFICATION_ENV(), DATABASE_URL: t.databaseUrl! } });
     try {
       double.received.length = 0;
+      const mailsBefore = mail.length;
       const ids: string[] = [];
       for (let i = 0; i < 5; i += 1) ids.push((await submit(`update accounts set tier = tier where id = ${i + 1}`, analyst)).data!.id);
       await Promise.all([run(), run(replica), run(), run(replica)]);
@@ -330,6 +368,10 @@ describe('events become deliveries', () => {
       expect(signed.sort()).toEqual([...ids].sort());
       const slack = double.received.filter((r) => r.service === 'slack');
       expect(slack).toHaveLength(5);
+      // Two approvers per request, each mailed once.
+      const mailed = mail.slice(mailsBefore).map((m) => `${m.to[0]} ${ids.find((id) => m.raw.includes(id))}`);
+      expect(mailed).toHaveLength(10);
+      expect(new Set(mailed).size).toBe(10);
     } finally {
       await replica.close();
     }
