@@ -172,7 +172,12 @@ export class NotificationService extends AuditedService {
 
   /** One run of the job: new audit events become deliveries, then due deliveries are sent (an organization's first run only places its cursor). */
   async runOnce(now = new Date()): Promise<{ derived: number; delivered: number; failed: number; nextDueAt: Date | null }> {
-    const orgs = await this.store.system((em) => em.execute<{ organization_id: string }[]>(`select distinct organization_id from notification_channels where active`));
+    // With system SMTP every organization's approvers are mailed; without it only organizations with channels have work.
+    const orgs = await this.store.system((em) =>
+      em.execute<{ organization_id: string }[]>(
+        this.#options.smtp.host ? `select id as organization_id from organizations where not disabled` : `select distinct organization_id from notification_channels where active`,
+      ),
+    );
     let derived = 0;
     for (const { organization_id: orgId } of orgs) derived += await this.#derive(orgId, now);
     const due = await this.store.system((em) =>
@@ -198,11 +203,11 @@ export class NotificationService extends AuditedService {
       const cursor = await em.findOne(NotificationCursorEntity, { organizationId: orgId }, { lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE });
       if (!cursor) {
         // Locked by another replica, or not there yet: the organization's announcements start with the events
-        // after its first channel was created, not with its whole history. (Created here, outside the channel's
-        // own transaction, which holds the audit chain's lock.)
+        // after its first channel was created (or now, when approver mails come first), not with its whole
+        // history. (Created here, outside the channel's own transaction, which holds the audit chain's lock.)
         await em.execute(
           `insert into notification_cursors (organization_id, last_seq, updated_at)
-           select ?, coalesce(min(seq), 0), now() from audit_events where organization_id = ? and action = 'NOTIFICATION_CHANNEL_CREATED'
+           select ?, coalesce(min(seq) filter (where action = 'NOTIFICATION_CHANNEL_CREATED'), max(seq), 0), now() from audit_events where organization_id = ?
            on conflict do nothing`,
           [orgId, orgId],
         );
