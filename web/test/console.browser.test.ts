@@ -16,6 +16,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import type {} from '../../api/test/global-setup.ts';
 import { createTestApp, superuserQuery, type TestApp } from '../../api/test/harness.ts';
+import { startChatWebhooksDouble, type ChatWebhooksDouble } from '../../api/test/doubles/chat-webhooks-double.ts';
 import { startLlmDouble, type LlmDouble } from '../../api/test/doubles/llm-double.ts';
 import { createPostgresDatabase } from '../../api/test/servers.ts';
 
@@ -33,6 +34,8 @@ let target: URL;
 /** A double of the model services (this machine cannot reach them), for the AI configuration's connection test. */
 let llm: LlmDouble;
 const LLM_KEY = 'sk-ant-console-test-key-0123456789';
+/** A double of Slack and the other chat services, for the notification channel's test message. */
+let chat: ChatWebhooksDouble;
 const problems: string[] = [];
 
 function chromiumPath(): string {
@@ -57,6 +60,7 @@ beforeAll(async () => {
   t = await createTestApp();
   url = await t.app.start();
   llm = await startLlmDouble(LLM_KEY);
+  chat = await startChatWebhooksDouble();
   browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
 });
 
@@ -64,6 +68,7 @@ afterAll(async () => {
   await browser?.close();
   await t?.close();
   await llm?.close();
+  await chat?.close();
 });
 
 /** A browser context whose pages must stay on this origin and log no errors. */
@@ -494,6 +499,33 @@ async function journey(): Promise<void> {
   await admin.getByRole('cell', { name: 'set (version 1)' }).waitFor();
   expect(await admin.content()).not.toContain(LLM_KEY);
   await screen(admin, '21-ai-configs');
+
+  // Notification channels: a bad webhook URL at its field, then a Slack channel whose secret URL is only ever
+  // "set", a test message the Slack double receives, and an edit that keeps the stored URL.
+  const slackUrl = `${chat.url}/slack/services/T000/B000/console-secret-token`;
+  await admin.getByRole('link', { name: 'Notification channels' }).click();
+  await admin.getByText('No notification channel yet').waitFor();
+  const channel = admin.getByRole('form', { name: 'Save a notification channel' });
+  await channel.getByLabel('Name').fill('ops-slack');
+  await channel.getByLabel('Type').selectOption('SLACK');
+  await channel.getByLabel('Webhook URL').fill('not a url');
+  await channel.getByRole('button', { name: 'Save channel' }).click();
+  await expect.poll(() => channel.getByLabel('Webhook URL').getAttribute('aria-invalid'), POLL).toBe('true');
+  await channel.getByLabel('Webhook URL').fill(slackUrl);
+  await channel.getByRole('button', { name: 'Save channel' }).click();
+  await admin.getByRole('cell', { name: 'Webhook URL: set' }).waitFor();
+  await admin.getByRole('button', { name: 'Send a test to ops-slack' }).click();
+  await expect.poll(async () => (await admin.getByTestId('channel-check').textContent()) ?? '', POLL).toMatch(/^Test message delivered/);
+  expect(chat.received.filter((r) => r.service === 'slack')).toHaveLength(1);
+  await admin.getByRole('button', { name: 'Edit ops-slack' }).click();
+  await channel.getByText('Set; leave empty to keep it.').waitFor();
+  await channel.getByLabel('Every event of the organization').check();
+  await channel.getByRole('button', { name: 'Save channel' }).click();
+  await admin.getByRole('cell', { name: 'every event' }).waitFor();
+  await admin.getByRole('button', { name: 'Send a test to ops-slack' }).click();
+  await expect.poll(() => chat.received.filter((r) => r.service === 'slack').length, POLL).toBe(2);
+  expect(await admin.content()).not.toContain('console-secret-token');
+  await screen(admin, '22-notification-channels');
 
   await admin.getByRole('link', { name: 'Review plans' }).click();
   await admin.getByText('No review plan yet').waitFor();

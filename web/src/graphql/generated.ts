@@ -150,6 +150,15 @@ export type MaskingStrategy =
   | 'HASH'
   | 'PARTIAL';
 
+export type NotificationChannelType =
+  | 'DISCORD'
+  | 'EMAIL'
+  | 'MS_TEAMS'
+  | 'PAGERDUTY'
+  | 'SLACK'
+  | 'TELEGRAM'
+  | 'WEBHOOK';
+
 export type QueryRequestFilter = {
   /** Only your own (always so without QUERY_VIEW_ALL). */
   mine?: boolean | null | undefined;
@@ -413,6 +422,20 @@ export type UpsertMaskingPolicyInput = {
   revealToUserIds?: Array<string | number> | null | undefined;
   strategy: MaskingStrategy;
   strategyParams?: unknown;
+};
+
+/** Authoritative, by name: config holds every non-secret key; secrets, when given, every secret key. */
+export type UpsertNotificationChannelInput = {
+  /** Default true. */
+  active?: boolean | null | undefined;
+  /** Default false. */
+  allEvents?: boolean | null | undefined;
+  channelType: NotificationChannelType;
+  /** The non-secret keys: EMAIL to, from, smtp_host, smtp_port, smtp_user; WEBHOOK url; TELEGRAM chat_id, api_url; PAGERDUTY api_url ({} for SLACK, DISCORD, MS_TEAMS). */
+  config: unknown;
+  name: string;
+  /** Write-only, the secret keys: EMAIL smtp_password; SLACK, DISCORD, MS_TEAMS webhook_url; WEBHOOK secret; TELEGRAM bot_token; PAGERDUTY routing_key. Omitted → the stored ones are kept (same channel type). */
+  secrets?: unknown;
 };
 
 /** By (you, name): a changed body becomes a new version; omitted fields take their defaults. */
@@ -1037,6 +1060,55 @@ export type AcknowledgeBreakGlassMutation = { acknowledgeBreakGlass:
     | { __typename: 'Conflict', code: string, message: string }
     | { __typename: 'Forbidden', code: string, message: string }
     | { __typename: 'MutationAcknowledgeBreakGlassSuccess', data: { __typename: 'QueryRequest', id: string, retroReviewStatus: RetroReviewStatus | null } }
+    | { __typename: 'NotFound', code: string, message: string }
+    | { __typename: 'QuotaExceeded', code: string, message: string }
+    | { __typename: 'ValidationError', code: string, message: string, issues: Array<{ __typename: 'FieldIssue', path: string, message: string }> }
+   };
+
+export type NotificationChannelFieldsFragment = { __typename: 'NotificationChannel', id: string, name: string, channelType: NotificationChannelType, config: unknown, secretKeys: Array<string>, secretsVersion: number, active: boolean, allEvents: boolean, updatedAt: string };
+
+export type NotificationChannelsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type NotificationChannelsQuery = { notificationChannels: { __typename: 'QueryNotificationChannelsConnection', edges: Array<{ __typename: 'QueryNotificationChannelsConnectionEdge', node: { __typename: 'NotificationChannel', id: string, name: string, channelType: NotificationChannelType, config: unknown, secretKeys: Array<string>, secretsVersion: number, active: boolean, allEvents: boolean, updatedAt: string } }> } };
+
+export type UpsertNotificationChannelMutationVariables = Exact<{
+  input: UpsertNotificationChannelInput;
+}>;
+
+
+export type UpsertNotificationChannelMutation = { upsertNotificationChannel:
+    | { __typename: 'Conflict', code: string, message: string }
+    | { __typename: 'Forbidden', code: string, message: string }
+    | { __typename: 'MutationUpsertNotificationChannelSuccess', data: { __typename: 'NotificationChannel', id: string, name: string, channelType: NotificationChannelType, config: unknown, secretKeys: Array<string>, secretsVersion: number, active: boolean, allEvents: boolean, updatedAt: string } }
+    | { __typename: 'NotFound', code: string, message: string }
+    | { __typename: 'QuotaExceeded', code: string, message: string }
+    | { __typename: 'ValidationError', code: string, message: string, issues: Array<{ __typename: 'FieldIssue', path: string, message: string }> }
+   };
+
+export type TestNotificationChannelMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type TestNotificationChannelMutation = { testNotificationChannel:
+    | { __typename: 'Conflict', code: string, message: string }
+    | { __typename: 'Forbidden', code: string, message: string }
+    | { __typename: 'MutationTestNotificationChannelSuccess', data: { __typename: 'NotificationChannelCheck', ok: boolean, message: string } }
+    | { __typename: 'NotFound', code: string, message: string }
+    | { __typename: 'QuotaExceeded', code: string, message: string }
+    | { __typename: 'ValidationError', code: string, message: string, issues: Array<{ __typename: 'FieldIssue', path: string, message: string }> }
+   };
+
+export type DeleteNotificationChannelMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type DeleteNotificationChannelMutation = { deleteNotificationChannel:
+    | { __typename: 'Conflict', code: string, message: string }
+    | { __typename: 'Forbidden', code: string, message: string }
+    | { __typename: 'MutationDeleteNotificationChannelSuccess' }
     | { __typename: 'NotFound', code: string, message: string }
     | { __typename: 'QuotaExceeded', code: string, message: string }
     | { __typename: 'ValidationError', code: string, message: string, issues: Array<{ __typename: 'FieldIssue', path: string, message: string }> }
