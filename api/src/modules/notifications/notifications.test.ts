@@ -376,4 +376,20 @@ describe('events become deliveries', () => {
       await replica.close();
     }
   });
+
+  it("runs as the server's job: a started replica delivers on its own, linking to its own address without PUBLIC_URL", async () => {
+    const { PUBLIC_URL: _unset, ...env } = NOTIFICATION_ENV();
+    const replica = await createTestApp({ env: { ...KEYS, ...env, DATABASE_URL: t.databaseUrl!, JOBS_INTERVAL_MS: '200' } });
+    try {
+      const address = await replica.app.start();
+      double.received.length = 0;
+      const submitted = (await submit('update accounts set tier = tier where id = 5', analyst)).data!;
+      const deadline = Date.now() + 20_000;
+      while (!double.received.some((r) => r.path === '/webhook/signed') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      const signed = double.received.filter((r) => r.path === '/webhook/signed');
+      expect(signed.map((r) => r.json!['link'])).toEqual([`${address}/queries/${submitted.id}`]);
+    } finally {
+      await replica.close();
+    }
+  });
 });
