@@ -529,5 +529,14 @@ async function journey(): Promise<void> {
 
   await admin.getByRole('link', { name: 'Review plans' }).click();
   await admin.getByText('No review plan yet').waitFor();
+  // A plan from a template that notifies ops-slack; editing it shows the channel picked (saving sends it again).
+  const fromTemplate = admin.getByLabel('New from template');
+  await fromTemplate.selectOption({ index: 1 });
+  await admin.getByLabel('Name', { exact: true }).fill('with-slack');
+  await admin.getByLabel('Notify channels').selectOption({ label: 'ops-slack' });
+  await admin.getByRole('button', { name: 'Save', exact: true }).click();
+  await admin.getByRole('status').filter({ hasText: 'Saved with-slack.' }).waitFor();
+  await admin.getByRole('button', { name: 'Edit with-slack' }).click();
+  await expect.poll(() => admin.getByLabel('Notify channels').evaluate((select: HTMLSelectElement) => [...select.selectedOptions].map((o) => o.text)), POLL).toEqual(['ops-slack']);
   await screen(admin, '14-review-plans');
 }

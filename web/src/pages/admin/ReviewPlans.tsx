@@ -6,8 +6,10 @@ import { AdminReviewPlansDocument, DeleteReviewPlanDocument, DirectoryDocument, 
 import type { ApproverInput, ApproverRole, ReviewPlanFieldsFragment, RiskLevel } from '../../graphql/generated.ts';
 import { Table } from '../../table.tsx';
 import { Field, Loading, PageHeader, ProblemBanner, QueryError, outcome, useBusy, type Problem } from '../../ui.tsx';
+import { MultiPick } from './directory.tsx';
 
-type Draft = ReviewPlanFieldsFragment & { name: string };
+/** A plan being edited, or a template being started from (templates name no notification channels). */
+type Draft = ReviewPlanFieldsFragment & { name: string; notifyChannelIds?: readonly string[] };
 const ROLES: ApproverRole[] = ['REVIEWER', 'ADMIN', 'ANALYST', 'AUDITOR', 'READONLY'];
 
 export default function ReviewPlans() {
@@ -20,6 +22,7 @@ export default function ReviewPlans() {
   const [busy, run] = useBusy();
   const plans = () => data.data?.reviewPlans.edges.map((e) => e.node) ?? [];
   const templates = () => data.data?.reviewPlanTemplates ?? [];
+  const channels = () => data.data?.notificationChannels.edges.map((e) => ({ id: e.node.id, label: e.node.name })) ?? [];
   const users = () => directory.data?.users.edges.map((e) => e.node) ?? [];
   const groups = () => directory.data?.userGroups.edges.map((e) => e.node) ?? [];
   const open = (plan: Draft, name = plan.name) => {
@@ -45,6 +48,8 @@ export default function ReviewPlans() {
               minApprovalsRequired: Number(text('minApprovalsRequired')),
               approvalTimeoutHours: Number(text('approvalTimeoutHours')),
               approvers: approvers(),
+              // Omitted would mean none: the channels picked here are sent every time.
+              notifyChannelIds: f.getAll('notifyChannelIds').map(String),
             },
           })
           .toPromise(),
@@ -91,6 +96,7 @@ export default function ReviewPlans() {
             <Field label="Description" name="description" problem={problem()}>{(a) => <input {...a} value={d().description ?? ''} />}</Field>
             <Field label="Approvals per stage" name="minApprovalsRequired" problem={problem()}>{(a) => <input {...a} type="number" min="1" max="10" value={d().minApprovalsRequired} />}</Field>
             <Field label="Timeout (hours)" name="approvalTimeoutHours" problem={problem()}>{(a) => <input {...a} type="number" min="1" value={d().approvalTimeoutHours} />}</Field>
+            <MultiPick label="Notify channels" name="notifyChannelIds" options={channels()} selected={d().notifyChannelIds ?? []} />
             <Field label="Auto-approve reads up to risk" name="autoApproveMaxRiskLevel" problem={problem()}>
               {(a) => (
                 <select {...a} value={d().autoApproveMaxRiskLevel}>
