@@ -7,8 +7,8 @@ import type { FieldIssue } from '../../errors.ts';
 import type { ChannelType } from './notification-channel.entity.ts';
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2000);
-/** A URL whose userinfo would be shown back: credentials belong in the secret keys. */
-const publicUrl = httpUrl.refine((value) => !new URL(value).username && !new URL(value).password, 'must not contain credentials');
+/** A URL that is stored and shown as it is: credentials belong in the secret keys. */
+const credentialFreeUrl = httpUrl.refine((value) => !new URL(value).username && !new URL(value).password, 'must not contain credentials');
 const email = z.email({ error: 'must be an email address' });
 const emailList = z
   .string()
@@ -28,17 +28,17 @@ const CONFIG_SCHEMAS = {
   SLACK: z.strictObject({ webhook_url: httpUrl }),
   DISCORD: z.strictObject({ webhook_url: httpUrl }),
   MS_TEAMS: z.strictObject({ webhook_url: httpUrl }),
-  WEBHOOK: z.strictObject({ url: publicUrl, secret: z.string().min(16, 'must be at least 16 characters').max(1000) }),
+  WEBHOOK: z.strictObject({ url: credentialFreeUrl, secret: z.string().min(16, 'must be at least 16 characters').max(1000) }),
   TELEGRAM: z.strictObject({
     bot_token: z.string().regex(/^\d+:[A-Za-z0-9_-]+$/, 'must be a Bot API token (<id>:<secret>)'),
     chat_id: z.string().regex(/^(-?\d+|@[A-Za-z0-9_]{5,})$/, 'must be a chat id or @channelusername'),
     /** Another Bot API server (e.g. a self-hosted one); default https://api.telegram.org. */
-    api_url: publicUrl.optional(),
+    api_url: credentialFreeUrl.optional(),
   }),
   PAGERDUTY: z.strictObject({
     routing_key: z.string().regex(/^[A-Za-z0-9]{32}$/, 'must be a 32-character integration key'),
     /** Another Events API host (e.g. https://events.eu.pagerduty.com); default https://events.pagerduty.com. */
-    api_url: publicUrl.optional(),
+    api_url: credentialFreeUrl.optional(),
   }),
 } as const satisfies Record<ChannelType, z.ZodType>;
 

@@ -36,7 +36,7 @@ import {
   type NotificationChannel,
   type NotificationDelivery,
 } from './notification-channel.entity.ts';
-import { DeliveryFailed, send, type SenderOptions } from './senders.ts';
+import { DeliveryFailed, send, type ChannelTarget, type Delivery, type SenderOptions } from './senders.ts';
 
 export interface UpsertNotificationChannelInput {
   name: string;
@@ -153,7 +153,7 @@ export class NotificationService extends AuditedService {
   /** Sends a test message now (not through the delivery queue); the outcome is returned and audited, not thrown. */
   async test(actor: Actor, origin: Origin, id: string): Promise<ChannelCheck> {
     const channel = await this.store.tenant(actor.orgId, (em) => this.#mustFind(em, id));
-    const check = await this.#attempt(channel, { id: `test-${crypto.randomUUID()}`, message: testMessage(channel.name, new Date()) });
+    const check = await this.#attempt(this.#targetOf(channel), { id: `test-${crypto.randomUUID()}`, message: testMessage(channel.name, new Date()) });
     await this.store.tenant(actor.orgId, (em) =>
       this.audit.append(em, actor.orgId, auditOriginOf(actor, origin), { action: 'NOTIFICATION_CHANNEL_TESTED', targetType: 'NotificationChannel', targetId: id, metadata: { name: channel.name, ok: check.ok, message: check.message } }),
     );
@@ -288,15 +288,13 @@ export class NotificationService extends AuditedService {
     });
     if (!claimed) return null;
     const { delivery, channel, recipient } = claimed;
-    const sendable = channel?.active || recipient !== null;
-    const message = delivery.payload as unknown as NotificationMessage;
-    const check: ChannelCheck = channel?.active
-      ? await this.#attempt(channel, { id: delivery.id, message })
-      : recipient
-        ? await this.#attemptMail(recipient.email, { id: delivery.id, message })
-        : { ok: false, message: channel ? 'the channel is inactive' : 'the recipient is no longer active' };
+    // A delivery without a channel is a mail to one person over the system SMTP server.
+    const target: ChannelTarget | null = channel?.active ? this.#targetOf(channel) : recipient ? { channelType: 'EMAIL', config: { to: recipient.email } } : null;
+    const check: ChannelCheck = target
+      ? await this.#attempt(target, { id: delivery.id, message: delivery.payload as unknown as NotificationMessage })
+      : { ok: false, message: channel ? 'the channel is inactive' : 'the recipient is no longer active' };
     const retryIn = this.#options.retryDelaysMs[delivery.attempts - 1];
-    const status: DeliveryStatus = check.ok ? 'DELIVERED' : sendable && retryIn !== undefined ? 'PENDING' : 'DEAD';
+    const status: DeliveryStatus = check.ok ? 'DELIVERED' : target && retryIn !== undefined ? 'PENDING' : 'DEAD';
     await this.store.tenant(orgId, async (em) => {
       // Only the attempt that claimed it records the outcome (a lease that ran out was claimed again).
       await em.nativeUpdate(
@@ -314,28 +312,21 @@ export class NotificationService extends AuditedService {
     return status === 'PENDING' ? 'RETRY' : status;
   }
 
-  async #attempt(channel: NotificationChannel, delivery: { id: string; message: NotificationMessage }): Promise<ChannelCheck> {
-    const config = { ...channel.settings, ...this.#secretsOf(channel) };
+  /** One attempt; the outcome is returned, never thrown. */
+  async #attempt(target: ChannelTarget, delivery: Delivery): Promise<ChannelCheck> {
     try {
-      await send({ channelType: channel.channelType, config }, delivery, this.#options);
+      await send(target, delivery, this.#options);
       return { ok: true, message: 'delivered' };
     } catch (error) {
       if (error instanceof DeliveryFailed) return { ok: false, message: error.message };
-      this.#log.error({ err: error, channelId: channel.id }, 'notification sender failed unexpectedly');
+      this.#log.error({ err: error, channelType: target.channelType }, 'notification sender failed unexpectedly');
       return { ok: false, message: 'internal error while sending' };
     }
   }
 
-  /** A mail to one person over the system SMTP server. */
-  async #attemptMail(to: string, delivery: { id: string; message: NotificationMessage }): Promise<ChannelCheck> {
-    try {
-      await send({ channelType: 'EMAIL', config: { to } }, delivery, this.#options);
-      return { ok: true, message: 'delivered' };
-    } catch (error) {
-      if (error instanceof DeliveryFailed) return { ok: false, message: error.message };
-      this.#log.error({ err: error }, 'notification mail failed unexpectedly');
-      return { ok: false, message: 'internal error while sending' };
-    }
+  /** The channel's whole config, secrets decrypted (for sending only). */
+  #targetOf(channel: NotificationChannel): ChannelTarget {
+    return { channelType: channel.channelType, config: { ...channel.settings, ...this.#secretsOf(channel) } };
   }
 
   #secretsOf(channel: NotificationChannel): ChannelConfig {
