@@ -33,7 +33,8 @@ async function graphql(endpoint: string, query: string, variables: object, autho
     headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
     body: JSON.stringify({ query, variables }),
   });
-  const body = (await response.json()) as { data: Record<string, { data?: Record<string, unknown> }> };
+  const body = (await response.json()) as { data: Record<string, { data?: Record<string, unknown> }> | null; errors?: unknown };
+  if (!body.data) throw new Error(`GraphQL call failed: ${JSON.stringify(body.errors)}`);
   return body.data;
 }
 
