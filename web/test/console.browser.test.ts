@@ -322,6 +322,13 @@ async function journey(): Promise<void> {
   expect(bodies.filter((body) => body.includes('graphql-transport-ws')).length, 'graphql-ws loaded by /editor').toBe(0);
   expect(gzipBytes, `first-load JS of /editor: ${[...scripts.keys()].join(', ')}`).toBeLessThanOrEqual(150 * 1024);
   p8Editor = { files: scripts.size, gzipBytes };
+  // The editor in dark mode: highlighted SQL in the dark palette passes the same contrast checks.
+  await direct.emulateMedia({ colorScheme: 'dark' });
+  await direct.getByRole('textbox', { name: 'SQL query' }).click();
+  await direct.keyboard.press('ControlOrMeta+a');
+  await direct.keyboard.type("select id, 'x' as tag from customers where id > 1 -- note");
+  await direct.locator('.tok-keyword').first().waitFor();
+  await screen(direct, '06b-editor-dark');
   await direct.close();
 
   // Dashboard (light and dark), history, audit log with a verified chain.
