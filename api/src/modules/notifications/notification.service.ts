@@ -64,6 +64,8 @@ export interface NotificationOptions extends SenderOptions {
 const EVENT_BATCH = 500;
 /** Deliveries sent per run. */
 const SEND_BATCH = 100;
+/** Deliveries sent at once. */
+const SENDERS = 4;
 /** Most approvers mailed about one request (a plan open to every reviewer of a large organization). */
 const MAX_APPROVER_MAILS = 50;
 
@@ -188,11 +190,17 @@ export class NotificationService extends AuditedService {
     );
     let delivered = 0;
     let failed = 0;
-    for (const { id, organization_id: orgId } of due) {
-      const outcome = await this.#deliver(orgId, id, now);
-      if (outcome === 'DELIVERED') delivered += 1;
-      else if (outcome !== null) failed += 1;
-    }
+    // A few senders at once, so one slow or unreachable endpoint does not hold up the others (a store connection
+    // is held only to claim and to record, never while sending).
+    const queue = [...due];
+    const sender = async () => {
+      for (let next = queue.shift(); next; next = queue.shift()) {
+        const outcome = await this.#deliver(next.organization_id, next.id, now);
+        if (outcome === 'DELIVERED') delivered += 1;
+        else if (outcome !== null) failed += 1;
+      }
+    };
+    await Promise.all(Array.from({ length: SENDERS }, sender));
     const [next] = await this.store.system((em) => em.execute<{ due: Date | string | null }[]>(`select min(next_attempt_at) as due from notification_deliveries where status = 'PENDING'`));
     return { derived, delivered, failed, nextDueAt: next?.due ? new Date(next.due) : null };
   }
