@@ -392,4 +392,29 @@ describe('events become deliveries', () => {
       await replica.close();
     }
   });
+
+  it('mails the approvers of an organization that has no channel at all', async () => {
+    const globexAnalyst = await createUserWithKey(t, other.admin, 'ANALYST', 'analyst@globex.test');
+    const url = new URL(targetUrl);
+    const ds = await mutate<{ id: string }>('upsertDatasource',
+      'mutation($input: UpsertDatasourceInput!) { upsertDatasource(input: $input) { __typename ... on MutationUpsertDatasourceSuccess { data { id } } ... on Error { message } } }',
+      { input: { name: 'globex-db', dbType: 'POSTGRESQL', host: url.hostname, port: Number(url.port), databaseName: url.pathname.slice(1), username: 'postgres', password: 'unused' } }, other.admin);
+    await mutate('upsertGrant', 'mutation($input: UpsertGrantInput!) { upsertGrant(input: $input) { __typename } }',
+      { input: { datasourceId: ds.data!.id, userId: globexAnalyst.id, canRead: true, canWrite: true, allowedSchemas: ['public'] } }, other.admin);
+    await run(); // the organization's first visit places its cursor at its newest event
+    const mailsBefore = mail.length;
+    const submitted = await mutate<{ id: string; status: string }>('submitQuery',
+      'mutation($input: SubmitQueryInput!) { submitQuery(input: $input) { __typename ... on MutationSubmitQuerySuccess { data { id status } } ... on Error { message } } }',
+      { input: { datasourceId: ds.data!.id, query: 'update accounts set tier = tier where id = 1', justification: 'test' } }, globexAnalyst);
+    expect(submitted.data!.status).toBe('PENDING_REVIEW');
+    await run();
+    const mailed = mail.slice(mailsBefore);
+    expect(mailed.map((m) => m.to[0])).toEqual(['admin@globex.test']);
+    expect(mailed[0]!.raw).toContain(submitted.data!.id);
+  });
+});
+
+it('never wrote a secret to the server log, through everything above', () => {
+  expect(logs.length).toBeGreaterThan(0);
+  for (const secret of [SLACK_TOKEN, SMTP_PASSWORD, WEBHOOK_SECRET, ROUTING_KEY, TELEGRAM_TOKEN, 'wrong-token-value', 'secret-path-token']) expect(logs).not.toContain(secret);
 });
