@@ -3,8 +3,7 @@
  * and an `<x>(id)` query is a resource `accessflow_<x>`. Attribute flags come from the SDL itself: non-null
  * input → required; a nullable input with a non-null scalar output → optional + computed (server default);
  * `@naturalKey` or `@replaceOnChange` → replace on change; `@writeOnly(version)` → write-only + a `*_wo_version`
- * trigger; `@stringMap` → map(string), `@secretValues(version)` → a sensitive one whose secret values the server
- * reads back as null; any other JSON → a JSON string compared semantically.
+ * trigger; `@stringMap` → map(string); any other JSON → a JSON string compared semantically.
  */
 import {
   buildSchema,
@@ -183,9 +182,6 @@ export function deriveResources(sdl: string): Derived {
       }
       const output = outputs[field.name];
       const readable = output !== undefined && isScalarLike(output.type) ? output : undefined;
-      const secret = directive(field, 'secretValues');
-      const secretVersion = secret ? snake(secret.get('version') ?? '') : null;
-      if (secret) secretVersions.add(secret.get('version') ?? '');
       const required = isNonNullType(field.type);
       const type = inputAttributeType(field);
       const serverDefault = !required && readable !== undefined && isNonNullType(readable.type) && !isListType(getNullableType(readable.type)) && type.kind !== 'json' && type.kind !== 'map';
@@ -200,8 +196,6 @@ export function deriveResources(sdl: string): Derived {
           computed: serverDefault,
           nullable: !(output && isNonNullType(output.type)),
           replace: directive(field, 'naturalKey') !== null || directive(field, 'replaceOnChange') !== null,
-          sensitive: secret !== null,
-          version: secretVersion,
           description: field.description ?? readable?.description ?? '',
         }),
       );

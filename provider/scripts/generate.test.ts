@@ -46,19 +46,17 @@ describe('resources derived from schema/schema.graphql', () => {
     expect(masking?.attributes.find((a) => a.name === 'strategy_params')?.type).toEqual({ kind: 'map', element: 'string' });
   });
 
-  it('renames a reserved field, replaces on @replaceOnChange, and makes an @secretValues map sensitive with its version', () => {
+  it('renames a reserved field and replaces on @replaceOnChange', () => {
     const [ai, channel] = deriveResources(`
       directive @naturalKey on INPUT_FIELD_DEFINITION
       directive @replaceOnChange on INPUT_FIELD_DEFINITION
-      directive @stringMap on INPUT_FIELD_DEFINITION
-      directive @secretValues(version: String!) on INPUT_FIELD_DEFINITION
       scalar JSON
       type AiConfig { id: ID! name: String! provider: String! }
       input UpsertAiConfigInput { name: String! @naturalKey provider: String! }
       type MutationUpsertAiConfigSuccess { data: AiConfig! }
       union MutationUpsertAiConfigResult = MutationUpsertAiConfigSuccess
-      type Channel { id: ID! name: String! channelType: String! config: JSON! configVersion: Int! }
-      input UpsertChannelInput { name: String! @naturalKey channelType: String! @replaceOnChange config: JSON! @stringMap @secretValues(version: "configVersion") }
+      type Channel { id: ID! name: String! channelType: String! }
+      input UpsertChannelInput { name: String! @naturalKey channelType: String! @replaceOnChange }
       type MutationUpsertChannelSuccess { data: Channel! }
       union MutationUpsertChannelResult = MutationUpsertChannelSuccess
       type Query { aiConfig(id: ID!): AiConfig channel(id: ID!): Channel }
@@ -72,8 +70,7 @@ describe('resources derived from schema/schema.graphql', () => {
     expect(ai?.attributes.map((a) => a.name)).toEqual(['id', 'name', 'ai_provider']);
     const attribute = (name: string) => channel?.attributes.find((a) => a.name === name);
     expect(attribute('channel_type')).toMatchObject({ required: true, replace: true });
-    expect(attribute('config')).toMatchObject({ type: { kind: 'map', element: 'string' }, sensitive: true, writeOnly: false, field: 'config', version: 'config_version', replace: false });
-    expect(attribute('config_version')).toMatchObject({ computed: true, optional: false });
+    expect(attribute('name')).toMatchObject({ required: true, replace: true });
   });
 
   it('reports an upsert without a delete mutation or an (id) query instead of guessing', () => {

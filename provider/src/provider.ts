@@ -97,10 +97,8 @@ export function createProvider(options: ProviderOptions): ProviderHandlers {
     return client;
   };
   const secretAttributes = (resource: ResourceSpec) => resource.attributes.filter((a) => a.writeOnly);
-  /** Attributes holding a secret the server counts changes of (write-only ones, maps with secret values). */
-  const versionedSecrets = (resource: ResourceSpec) => resource.attributes.filter((a) => a.version !== null);
   const versionOf = (resource: ResourceSpec, state: TfObject | null): number | null => {
-    const name = versionedSecrets(resource)[0]?.version;
+    const name = secretAttributes(resource)[0]?.version;
     const value = name && state ? state[name] : null;
     return typeof value === 'number' ? value : null;
   };
@@ -253,7 +251,7 @@ export function createProvider(options: ProviderOptions): ProviderHandlers {
           }
           if (attribute.triggers !== null && !semanticallyEqual(attribute.type, prior[attribute.name] ?? null, planned[attribute.name] ?? null)) sendSecrets = true;
         }
-        const secretDrift = versionedSecrets(resource).some((a) => config[a.name] !== null) && priorPrivate.secretVersion !== undefined && priorPrivate.secretVersion !== versionOf(resource, prior);
+        const secretDrift = secretAttributes(resource).some((a) => config[a.name] !== null) && priorPrivate.secretVersion !== undefined && priorPrivate.secretVersion !== versionOf(resource, prior);
         if (secretDrift) {
           sendSecrets = true;
           diagnostics.push({ severity: 'WARNING', summary: 'The secret was changed outside Terraform', detail: `${resource.typeName} ${String(prior['id'])}: its secret version moved since the last apply, so the configured value will be sent again.` });

@@ -30,10 +30,7 @@ export interface AttributeSpec {
   replace: boolean;
   /** For a `*_wo_version` trigger: the write-only attribute it re-sends. */
   triggers: string | null;
-  /**
-   * For a write-only attribute, or a sensitive map with secret values: the computed attribute the server increases
-   * whenever the secret changes.
-   */
+  /** For a write-only attribute: the computed attribute the server increases whenever the secret changes. */
   version: string | null;
   description: string;
 }

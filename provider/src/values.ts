@@ -62,7 +62,7 @@ function fromServerValue(type: AttributeType, value: unknown): TfValue {
       // Compact with sorted keys: what Terraform's jsonencode() writes, so imported and generated config agree.
       return canonical(value);
     case 'map':
-      return Object.fromEntries(Object.entries(value as Record<string, unknown>).flatMap(([k, v]) => (v === null ? [] : [[k, String(v)]])));
+      return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
     case 'list':
       return (value as unknown[]).map((item) => fromServerValue(type.element, item));
     case 'objects':
@@ -76,22 +76,6 @@ function fromServerValue(type: AttributeType, value: unknown): TfValue {
     case 'string':
       return String(value);
   }
-}
-
-/**
- * A map with secret values (`@secretValues`) comes back with null for each secret key that is set: take those
- * values from the reference; a secret key the reference lacks (after import) is left out, so the plan sets it.
- */
-function withSecretsKept(attribute: AttributeSpec, value: unknown, kept: TfValue): unknown {
-  if (attribute.type.kind !== 'map' || !attribute.sensitive || value === null || typeof value !== 'object') return value;
-  const known = kept !== null && kept !== UNKNOWN && typeof kept === 'object' && !Array.isArray(kept) ? (kept as TfObject) : {};
-  return Object.fromEntries(
-    Object.entries(value as Record<string, unknown>).flatMap(([key, item]) => {
-      if (item !== null) return [[key, item]];
-      const secret = known[key];
-      return typeof secret === 'string' ? [[key, secret]] : [];
-    }),
-  );
 }
 
 /** What the server returned for each settable attribute, canonically encoded (kept in private state). */
@@ -113,7 +97,7 @@ export function stateFromServer(attributes: AttributeSpec[], node: Record<string
     if (attribute.writeOnly) state[attribute.name] = null;
     else if (attribute.field === null) state[attribute.name] = kept === UNKNOWN ? null : kept;
     else {
-      const fresh = fromServerValue(attribute.type, withSecretsKept(attribute, node[attribute.field], kept));
+      const fresh = fromServerValue(attribute.type, node[attribute.field]);
       const same = forms[attribute.name] === canonical(fresh) || (kept === null ? emptyAsNull && isEmpty(fresh) : semanticallyEqual(attribute.type, kept, fresh));
       state[attribute.name] = kept !== UNKNOWN && same ? kept : fresh;
     }

@@ -46,11 +46,6 @@ export const builder = new SchemaBuilder<{
     stringMap: { locations: 'INPUT_FIELD_DEFINITION'; args: Record<string, never> };
     /** Not part of what an upsert matches on, but a change means another object (Terraform replaces the resource). */
     replaceOnChange: { locations: 'INPUT_FIELD_DEFINITION'; args: Record<string, never> };
-    /**
-     * A string map whose secret values no field returns: its output field gives each secret key with a null value.
-     * `version` names the output field that increases whenever a secret value changes.
-     */
-    secretValues: { locations: 'INPUT_FIELD_DEFINITION'; args: { version: string } };
   };
 }>({
   plugins: [
@@ -125,11 +120,6 @@ export const stringMap = { directives: { stringMap: {} } } as const;
 
 /** Input field options: a change means another object (see the `replaceOnChange` directive). */
 export const replaceOnChange = { directives: { replaceOnChange: {} } } as const;
-
-/** Input field options: a string map with secret values read back as null; `version` counts their changes. */
-export function secretValues(version: string) {
-  return { directives: { stringMap: {}, secretValues: { version } } } as const;
-}
 
 /** Field options for a field open to anonymous callers (first-run setup, sign-in). */
 export function publicField() {

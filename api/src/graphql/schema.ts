@@ -87,12 +87,6 @@ export function getSchema(): GraphQLSchema {
           description: 'Not matched on by the upsert, but a change means another object.',
           locations: [DirectiveLocation.INPUT_FIELD_DEFINITION],
         }),
-        new GraphQLDirective({
-          name: 'secretValues',
-          description: 'A string map whose secret values are read back as null; the output field named by `version` increases whenever one changes.',
-          locations: [DirectiveLocation.INPUT_FIELD_DEFINITION],
-          args: { version: { type: new GraphQLNonNull(GraphQLString) } },
-        }),
       ],
     }),
   );
