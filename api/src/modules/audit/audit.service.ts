@@ -199,19 +199,18 @@ export class AuditService {
         previous_hash: e.previousHash,
         hash: e.hash,
       }));
-      const anchored = await em.execute<{ affectedRows: number }>(
+      const anchored = await em.execute<{ id: string }[]>(
         `with appended as (
            insert into audit_events (id, organization_id, seq, actor_id, actor_type, action, target_type, target_id, metadata, source, ip_address, user_agent, created_at, previous_hash, hash)
            select id, organization_id, seq, actor_id, actor_type, action, target_type, target_id, metadata, source, ip_address, user_agent, created_at, previous_hash, hash
              from jsonb_to_recordset(?::jsonb) as e(id uuid, organization_id uuid, seq bigint, actor_id uuid, actor_type text, action text, target_type text,
                   target_id text, metadata jsonb, source text, ip_address text, user_agent text, created_at timestamptz, previous_hash text, hash text)
          )
-         update organizations set audit_head_seq = ?, audit_head_hash = ?, audit_head_mac = ?, config_version = config_version + ? where id = ?`,
+         update organizations set audit_head_seq = ?, audit_head_hash = ?, audit_head_mac = ?, config_version = config_version + ? where id = ? returning id`,
         [JSON.stringify(events), head.seq, head.hash, anchorMac(this.hmacKey, orgId, head.seq, head.hash), head.configChanged ? 1 : 0, orgId],
-        'run',
       );
       // Events without their anchor would read as a broken chain: never commit them.
-      if (anchored.affectedRows !== 1) throw new Error(`audit: the chain anchor of organization ${orgId} was not updated`);
+      if (anchored.length !== 1) throw new Error(`audit: the chain anchor of organization ${orgId} was not updated`);
     });
     return head;
   }
