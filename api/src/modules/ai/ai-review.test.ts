@@ -121,8 +121,9 @@ describe('the asynchronous AI review', () => {
     },
   );
 
-  it.runIf(REAL_ANTHROPIC)('ANTHROPIC (the real service): the review runs and the request leaves PENDING_AI', async () => {
+  it('ANTHROPIC (the real service when ANTHROPIC_API_KEY is set, else its double): a write is reviewed and leaves PENDING_AI', async () => {
     await useConfig(configIds['ANTHROPIC']!);
+    if (!REAL_ANTHROPIC) llm.script(CRITICAL_ANSWER);
     const id = await submitted('delete from customers where email like \'%x.test\'');
     expect(await t.app.services.aiReviews.runPending()).toEqual({ reviewed: 1 });
     expect((await request(id)).status).toBe('PENDING_REVIEW');
