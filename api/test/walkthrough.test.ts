@@ -24,7 +24,7 @@ interface Server {
   endpoint: string;
   setupToken: string;
 }
-const running: Server[] = [];
+const running: Pick<Server, 'process' | 'dataDir'>[] = [];
 
 async function startServer(): Promise<Server> {
   const dataDir = await mkdtemp(join(tmpdir(), 'accessflow-walkthrough-'));
@@ -34,6 +34,9 @@ async function startServer(): Promise<Server> {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ACCESSFLOW_DATA_DIR: dataDir, ACCESSFLOW_SETUP_TOKEN: '', DATABASE_URL: '', INIT_CWD: root },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // Tracked before it is up: a test that times out while it starts must not leave the server running.
+  const tracked = { process: child, dataDir };
+  running.push(tracked);
   let output = '';
   const started = await new Promise<{ token: string; url: string }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 60_000);
@@ -48,16 +51,19 @@ async function startServer(): Promise<Server> {
     });
     child.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
   });
-  const server = { process: child, dataDir, endpoint: started.url, setupToken: started.token };
-  running.push(server);
-  return server;
+  return { ...tracked, endpoint: started.url, setupToken: started.token };
 }
 
 afterEach(async () => {
   for (const server of running.splice(0)) {
-    const exited = new Promise((resolve) => server.process.once('exit', resolve));
-    process.kill(-server.process.pid!, 'SIGTERM');
-    await exited;
+    if (server.process.exitCode === null && server.process.signalCode === null) {
+      const exited = new Promise((resolve) => server.process.once('exit', resolve));
+      process.kill(-server.process.pid!, 'SIGTERM');
+      // The whole process group (npm, sh, node): SIGKILL if it has not gone within 20 s.
+      const killer = setTimeout(() => process.kill(-server.process.pid!, 'SIGKILL'), 20_000);
+      await exited;
+      clearTimeout(killer);
+    }
     await rm(server.dataDir, { recursive: true, force: true });
   }
 });
@@ -80,7 +86,7 @@ function run(blocks: string[], env: Record<string, string>): string[] {
   return result.stdout.trim().split('\n');
 }
 
-it('docs/getting-started.md works as written', async () => {
+it('docs/getting-started.md works as written', { timeout: 120_000 }, async () => {
   const server = await startServer();
   const blocks = await walkthroughBlocks('getting-started.md');
   expect(blocks.length).toBeGreaterThanOrEqual(5);
@@ -111,7 +117,7 @@ const targets = {
   },
 };
 
-it.each(Object.keys(targets) as (keyof typeof targets)[])('docs/governed-queries.md works as written against %s', async (engine) => {
+it.each(Object.keys(targets) as (keyof typeof targets)[])('docs/governed-queries.md works as written against %s', { timeout: 120_000 }, async (engine) => {
   const target = await targets[engine]();
   const server = await startServer();
   const blocks = [...(await walkthroughBlocks('getting-started.md')), ...(await walkthroughBlocks('governed-queries.md'))];
