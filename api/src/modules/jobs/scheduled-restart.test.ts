@@ -94,7 +94,7 @@ afterAll(async () => {
   await Promise.all(dataDirs.map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
-it('runs a scheduled request once after the server holding it was killed, with two replicas racing for it', async () => {
+it('runs a scheduled request once after the server holding it was killed, with two replicas racing for it', { timeout: 120_000 }, async () => {
   const first = await startReplica();
   const dueAt = new Date(Date.now() + 4_000);
   const submitted = (await submit('insert into log values (42)', analyst, { scheduledFor: dueAt.toISOString() })).data!;
