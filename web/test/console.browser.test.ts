@@ -442,6 +442,14 @@ async function journey(): Promise<void> {
   await screen(analyst, '19-templates');
   await analyst.getByRole('button', { name: 'Restore v1' }).click();
   await analyst.getByRole('status').filter({ hasText: 'Version 1 restored as version 3.' }).waitFor();
+  // Submitting the template: its placeholder filled in, the bound statement goes to review like any other.
+  const fromTemplateForm = analyst.getByRole('form', { name: 'Submit Customer by id' });
+  await fromTemplateForm.getByLabel('Datasource').selectOption({ label: 'crm' });
+  await fromTemplateForm.getByLabel(':id').fill('2');
+  await fromTemplateForm.getByLabel('Justification').fill('Template run (TICKET-44)');
+  await fromTemplateForm.getByRole('button', { name: 'Submit for review' }).click();
+  await analyst.waitForURL(/\/queries\/[0-9a-f-]{36}$/);
+  await analyst.getByText(/select name from customers where id = 2/).first().waitFor();
 
   // Routing policies: JSON and condition errors at the field, two policies, a reorder, a simulation per node.
   await admin.getByRole('link', { name: 'Routing policies' }).click();

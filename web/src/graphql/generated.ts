@@ -326,6 +326,22 @@ export type SslMode =
   | 'VERIFY_CA'
   | 'VERIFY_FULL';
 
+export type SubmitQueryFromTemplateInput = {
+  /** Idempotency key: a repeat returns the same request. */
+  clientRequestId?: string | null | undefined;
+  /** Required when the template is not pinned; otherwise overrides the pin. */
+  datasourceId?: string | number | null | undefined;
+  /** Run at once when approved on submission. */
+  execute?: boolean | null | undefined;
+  justification?: string | null | undefined;
+  /** One JSON scalar per placeholder: { "name": value }. */
+  parameters?: unknown;
+  scheduledFor?: string | null | undefined;
+  templateId: string | number;
+  /** The current version by default. */
+  version?: number | null | undefined;
+};
+
 export type SubmitQueryInput = {
   /** Idempotency key: a repeat returns the same request. */
   clientRequestId?: string | null | undefined;
@@ -1434,6 +1450,21 @@ export type DeleteQueryTemplateMutation = { deleteQueryTemplate:
     | { __typename: 'Forbidden', code: string, message: string }
     | { __typename: 'MutationDeleteQueryTemplateSuccess' }
     | { __typename: 'NotFound', code: string, message: string }
+    | { __typename: 'QuotaExceeded', code: string, message: string }
+    | { __typename: 'ValidationError', code: string, message: string, issues: Array<{ __typename: 'FieldIssue', path: string, message: string }> }
+   };
+
+export type SubmitQueryFromTemplateMutationVariables = Exact<{
+  input: SubmitQueryFromTemplateInput;
+}>;
+
+
+export type SubmitQueryFromTemplateMutation = { submitQueryFromTemplate:
+    | { __typename: 'Conflict', code: string, message: string }
+    | { __typename: 'Forbidden', code: string, message: string }
+    | { __typename: 'MutationSubmitQueryFromTemplateSuccess', data: { __typename: 'QueryRequest', id: string, status: QueryStatus } }
+    | { __typename: 'NotFound', code: string, message: string }
+    | { __typename: 'QueryRejected', code: string, message: string }
     | { __typename: 'QuotaExceeded', code: string, message: string }
     | { __typename: 'ValidationError', code: string, message: string, issues: Array<{ __typename: 'FieldIssue', path: string, message: string }> }
    };

@@ -2,12 +2,20 @@
  * Query templates: saved SQL with :placeholders, private or shared with the team. Saving under an existing
  * name adds a version; every version is kept, can be compared with the current one and restored.
  */
+import { useNavigate } from '@solidjs/router';
 import { createQuery } from '@urql/solid';
 import { For, Show, createSignal } from 'solid-js';
 import { client } from '../client.ts';
 import { VisibleDatasourcesDocument } from '../graphql/access.documents.ts';
 import type { QueryTemplateVisibility, TemplateFieldsFragment } from '../graphql/generated.ts';
-import { DeleteQueryTemplateDocument, RestoreQueryTemplateVersionDocument, TemplateDiffDocument, TemplatesDocument, UpsertQueryTemplateDocument } from '../graphql/templates.documents.ts';
+import {
+  DeleteQueryTemplateDocument,
+  RestoreQueryTemplateVersionDocument,
+  SubmitQueryFromTemplateDocument,
+  TemplateDiffDocument,
+  TemplatesDocument,
+  UpsertQueryTemplateDocument,
+} from '../graphql/templates.documents.ts';
 import { useMe } from '../me.ts';
 import { Table } from '../table.tsx';
 import { Field, Loading, PageHeader, ProblemBanner, QueryError, When, outcome, useBusy, type Problem } from '../ui.tsx';
@@ -205,6 +213,7 @@ export default function Templates() {
                 )}
               </For>
             </ol>
+            <SubmitFromTemplate template={t()} datasources={sources.data?.datasources.edges.map((e) => e.node) ?? []} />
             <Show when={diff()}>
               {(d) => (
                 <figure class="diff">
@@ -219,5 +228,70 @@ export default function Templates() {
         )}
       </Show>
     </section>
+  );
+}
+
+/**
+ * Submits the current version with a value per placeholder: a number when it reads as one, text otherwise
+ * (the server binds each as a literal and reviews the result like any submission).
+ */
+function SubmitFromTemplate(props: { template: TemplateFieldsFragment; datasources: { id: string; name: string }[] }) {
+  const navigate = useNavigate();
+  const [problem, setProblem] = createSignal<Problem | null>(null);
+  const [busy, run] = useBusy();
+  const submit = (event: SubmitEvent) => {
+    event.preventDefault();
+    const f = new FormData(event.currentTarget as HTMLFormElement);
+    const text = (name: string) => String(f.get(name) ?? '').trim();
+    const parameters = Object.fromEntries(
+      (props.template.versions[0]?.placeholders ?? []).map((name) => {
+        const value = text(`param:${name}`);
+        return [name, /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value];
+      }),
+    );
+    void run(async () => {
+      const done = outcome(
+        await client
+          .mutation(SubmitQueryFromTemplateDocument, {
+            input: {
+              templateId: props.template.id,
+              datasourceId: text('datasourceId') || null,
+              parameters,
+              justification: text('justification') || null,
+              clientRequestId: crypto.randomUUID(),
+            },
+          })
+          .toPromise(),
+      );
+      if (!done.ok) return setProblem(done.problem);
+      navigate(`/queries/${done.value.id}`);
+    });
+  };
+  return (
+    <form class="grid-form" onSubmit={submit} novalidate aria-label={`Submit ${props.template.name}`}>
+      <h3 class="wide">Submit v{props.template.currentVersion}</h3>
+      <ProblemBanner problem={problem()} />
+      <Show when={!props.template.datasourceId}>
+        <Field label="Datasource" name="datasourceId" problem={problem()}>
+          {(a) => (
+            <select {...a} required>
+              <option value="">Choose…</option>
+              <For each={props.datasources}>{(d) => <option value={d.id}>{d.name}</option>}</For>
+            </select>
+          )}
+        </Field>
+      </Show>
+      <For each={props.template.versions[0]?.placeholders ?? []}>
+        {(name) => <Field label={`:${name}`} name={`param:${name}`} problem={problem()}>{(a) => <input {...a} required />}</Field>}
+      </For>
+      <Field label="Justification" name="justification" problem={problem()}>
+        {(a) => <input {...a} />}
+      </Field>
+      <div class="actions-row">
+        <button type="submit" disabled={busy()}>
+          Submit for review
+        </button>
+      </div>
+    </form>
   );
 }
