@@ -66,7 +66,16 @@ export class AiReviewService {
     );
     let reviewed = 0;
     for (let i = 0; i < waiting.length; i += PARALLEL) {
-      const done = await Promise.all(waiting.slice(i, i + PARALLEL).map((row) => this.review(row.organization_id, row.id)));
+      // One review that fails unexpectedly does not stop the others; its request is tried again on a later run
+      // (its claim's lease runs out) and times out at its plan's deadline at the latest.
+      const done = await Promise.all(
+        waiting.slice(i, i + PARALLEL).map((row) =>
+          this.review(row.organization_id, row.id).catch((error: unknown) => {
+            this.log.error({ requestId: row.id, err: error }, 'AI review failed');
+            return false;
+          }),
+        ),
+      );
       reviewed += done.filter(Boolean).length;
     }
     return { reviewed };

@@ -159,6 +159,20 @@ describe('the asynchronous AI review', () => {
   });
 });
 
+describe('waiting for the model', () => {
+  it('asks nobody to review yet (QUERY_AI_PENDING) and times out at the plan\'s deadline when no review comes', async () => {
+    await useConfig(configIds['OLLAMA']!);
+    const id = await submitted('select id from customers where id = 3');
+    const actions = await superuserQuery<{ action: string }>(t.databaseUrl!, 'select action from audit_events where target_id = $1 order by seq', [id]);
+    expect(actions.map((a) => a.action)).toEqual(['QUERY_SUBMITTED', 'QUERY_ANALYZED', 'QUERY_AI_PENDING']);
+    const [row] = await superuserQuery<{ due: boolean }>(t.databaseUrl!, "select review_deadline > now() + interval '1 hour' as due from query_requests where id = $1", [id]);
+    expect(row!.due).toBe(true);
+    await superuserQuery(t.databaseUrl!, "update query_requests set review_deadline = now() - interval '1 second' where id = $1", [id]);
+    expect((await t.app.services.queryRequests.processDue()).timedOut).toBe(1);
+    expect((await request(id)).status).toBe('TIMED_OUT');
+  });
+});
+
 describe('fails closed', () => {
   const cases: [string, DoubleReply, number, RegExp][] = [
     ['a timeout', LOW_ANSWER, 2_500, /no answer within 1000 ms/],

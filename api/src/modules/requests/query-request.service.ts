@@ -146,7 +146,8 @@ function assessedFields(query: string, { classification, plan, risk, routing, ca
     transactional: classification.transactional,
     status: routing.status,
     decisionReason: routing.reason,
-    reviewDeadline: routing.status === 'PENDING_REVIEW' ? new Date(Date.now() + plan.approvalTimeoutHours * 3_600_000) : null,
+    // A request waiting for its AI review has the plan's deadline too: a review that never comes times it out.
+    reviewDeadline: routing.status === 'PENDING_REVIEW' || routing.status === 'PENDING_AI' ? new Date(Date.now() + plan.approvalTimeoutHours * 3_600_000) : null,
     riskScore: risk.score,
     riskLevel: risk.level,
     riskSummary: risk.summary,
@@ -580,7 +581,12 @@ export class QueryRequestService {
       metadata: { analyzer: 'rules', riskScore: risk.score, riskLevel: risk.level, issues: risk.issues.map((i) => i.code) },
     });
     await this.audit.append(em, orgId, by, {
-      action: routing.status === 'APPROVED' ? 'QUERY_APPROVED' : routing.status === 'REJECTED' ? 'QUERY_REJECTED' : 'QUERY_REVIEW_REQUIRED',
+      action:
+        routing.status === 'APPROVED' ? 'QUERY_APPROVED'
+        : routing.status === 'REJECTED' ? 'QUERY_REJECTED'
+        // Not yet routed: nobody is asked to review before the model has answered.
+        : routing.status === 'PENDING_AI' ? 'QUERY_AI_PENDING'
+        : 'QUERY_REVIEW_REQUIRED',
       ...target,
       metadata: {
         decision: {
