@@ -72,6 +72,11 @@ export class AiConfigService extends AuditedService {
     const keyGiven = input.apiKey !== undefined && input.apiKey !== null;
     return this.store.tenant(actor.orgId, async (em) => {
       const existing = await em.findOne(AiConfigEntity, { name: input.name });
+      if (existing?.apiKeyEncrypted && !keyGiven && (existing.endpoint !== settings.endpoint || existing.aiProvider !== settings.aiProvider)) {
+        // The stored key is never sent to an address (or a provider) it was not given for.
+        const message = 'must be given again when the endpoint or the provider changes: the stored key is never sent to a new address';
+        throw new ValidationError(`apiKey: ${message}`, [{ path: 'apiKey', message }]);
+      }
       validate(settings, keyGiven || existing?.apiKeyEncrypted != null);
       const config = existing ?? em.create(AiConfigEntity, { organizationId: actor.orgId, name: input.name, ...settings });
       em.assign(config, settings);

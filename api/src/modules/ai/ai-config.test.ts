@@ -127,6 +127,10 @@ describe('create, update, test, delete', () => {
     expect(kept.result!.data).toMatchObject({ id, model: 'claude-test-2', apiKeySet: true, apiKeyVersion: 1, timeoutMs: 5000, systemPromptTemplate: 'Judge {{sql}} on {{db_type}}' });
     const check = await mutateById('testAiConfig', id);
     expect(check.data).toMatchObject({ ok: true, model: 'claude-test-2' });
+    // The stored key never goes to a new address: a changed endpoint needs the key again.
+    const moved = await upsert({ name: 'claude', aiProvider: 'ANTHROPIC', model: 'claude-test-2', endpoint: 'http://127.0.0.1:9/elsewhere' });
+    expect(moved.result).toMatchObject({ __typename: 'ValidationError', issues: [{ path: 'apiKey' }] });
+    expect((await superuserQuery<{ endpoint: string }>(t.databaseUrl!, 'select endpoint from ai_configs where id = $1', [id]))[0]!.endpoint).toBe(llm.url);
     const rotated = await upsert(anthropic({ model: 'claude-test-2', apiKey: 'sk-ant-wrong-key' }));
     expect(rotated.result!.data).toMatchObject({ id, apiKeyVersion: 2 });
     // Authoritative: the omitted template and timeout went back to their defaults.

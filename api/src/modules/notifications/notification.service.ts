@@ -116,6 +116,12 @@ export class NotificationService extends AuditedService {
       // Stored secrets carry over only within the same type (another type's secret means something else).
       const stored = existing && existing.channelType === input.channelType ? this.#secretsOf(existing) : {};
       const settings = input.config;
+      const moved = input.secrets == null && Object.keys(stored).length > 0 ? movedDestinations(existing?.settings ?? {}, settings) : [];
+      if (moved.length > 0) {
+        // Kept secrets are never sent to a new address (an SMTP host, an API URL) they were not given for.
+        const message = `must be given again when ${moved.join(', ')} changes: stored secrets are never sent to a new address`;
+        throw new ValidationError(`secrets: ${message}`, [{ path: 'secrets', message }]);
+      }
       const secrets = input.secrets ?? stored;
       const issues = configIssues(input.channelType, settings, secrets);
       if (issues.length > 0) throw new ValidationError(issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues);
@@ -382,4 +388,10 @@ function nameOf(user: { displayName?: string | null; email: string } | null): st
 function sameMap(a: ChannelConfig, b: ChannelConfig): boolean {
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
   return [...keys].every((key) => a[key] === b[key]);
+}
+
+/** Settings that say where a channel's secrets go (URLs and hosts) and differ between `before` and `after`. */
+function movedDestinations(before: Record<string, string>, after: Record<string, string>): string[] {
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+  return [...keys].filter((key) => /(^|_)(url|host)$/.test(key) && before[key] !== after[key]).sort();
 }

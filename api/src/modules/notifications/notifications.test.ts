@@ -176,6 +176,11 @@ describe('channels: secrets are write-only', () => {
     expect(rotated).toMatchObject({ id: first.id, secretsVersion: 2, active: true });
     const email = await created({ name: 'mail', channelType: 'EMAIL', config: { to: 'ops@example.test', smtp_host: '127.0.0.1', smtp_port: String(smtpPort), smtp_user: 'af', smtp_password: SMTP_PASSWORD } });
     expect(email).toMatchObject({ config: { to: 'ops@example.test', smtp_host: '127.0.0.1', smtp_port: String(smtpPort), smtp_user: 'af' }, secretKeys: ['smtp_password'] });
+    // Stored secrets never go to a new address: another SMTP host needs the password again, and nothing changes.
+    const moved = await upsert({ name: 'mail', channelType: 'EMAIL', config: { to: 'ops@example.test', smtp_host: '127.0.0.2', smtp_port: String(smtpPort), smtp_user: 'af' } });
+    expect(moved.__typename).toBe('ValidationError');
+    expect(moved.issues).toEqual([{ path: 'secrets', message: 'must be given again when smtp_host changes: stored secrets are never sent to a new address' }]);
+    expect(await superuserQuery(t.databaseUrl!, "select settings->>'smtp_host' as host from notification_channels where name = 'mail'")).toEqual([{ host: '127.0.0.1' }]);
     // Another type's stored secrets do not carry over.
     const retyped = await upsert({ name: 'alerts', channelType: 'DISCORD', config: {} });
     expect(retyped.__typename).toBe('ValidationError');
