@@ -108,7 +108,7 @@ const LEVEL_ORDER: readonly RiskLevel[] = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'];
 
 async function callAnthropic(settings: AnalyzerSettings, prompt: string): Promise<Reply> {
   // Every option explicit: the SDK would otherwise read ANTHROPIC_BASE_URL / ANTHROPIC_API_KEY from the environment.
-  const client = new Anthropic({ apiKey: settings.apiKey ?? '', baseURL: settings.endpoint ?? PUBLIC_ENDPOINTS.ANTHROPIC!, timeout: settings.timeoutMs, maxRetries: 0 });
+  const client = new Anthropic({ apiKey: settings.apiKey ?? '', baseURL: settings.endpoint ?? PUBLIC_ENDPOINTS.ANTHROPIC!, timeout: settings.timeoutMs, maxRetries: 0, fetchOptions: { redirect: 'error' } });
   try {
     const message = await client.messages.create({
       model: settings.model,

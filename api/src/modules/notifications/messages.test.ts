@@ -34,6 +34,11 @@ describe('shortStatement', () => {
     expect(shortStatement("update t\n  set a = 'x''y',\n b = $$secret$$, c = $tag$more$tag$ where d = 'open")).toBe("update t set a = '?', b = '?', c = '?' where d = '?'");
   });
 
+  it('also hides numbers, double-quoted and backslash-escaped strings and comments, but keeps names with digits', () => {
+    expect(shortStatement("select * from t1 where ssn = 123456789 and card = 4111.1e3 and n = \"o'k\" and m = 'it\\'s x' -- 4111\n/* 555 */ limit 10"))
+      .toBe('select * from t1 where ssn = ? and card = ? and n = "?" and m = \'?\' limit ?');
+  });
+
   it('shortens to 200 characters', () => {
     const long = shortStatement(`select ${'column_name, '.repeat(40)}x from t`);
     expect(long).toHaveLength(200);

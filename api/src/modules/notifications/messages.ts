@@ -153,8 +153,16 @@ export function testMessage(channelName: string, now: Date): NotificationMessage
 
 const STATEMENT_CHARS = 200;
 
-/** One line, string literals as '?', at most 200 characters. */
+/** One line, literals (strings, numbers) as '?' and comments dropped, at most 200 characters. */
 export function shortStatement(sql: string): string {
-  const masked = sql.replace(/\$([A-Za-z_]*)\$[\s\S]*?\$\1\$/g, "'?'").replace(/'(?:[^']|'')*'?/g, "'?'").replace(/\s+/g, ' ').trim();
+  // One pass, left to right, so a quote inside a comment or a comment marker inside a string is read as the
+  // server would read it; backslash escapes (MySQL) count inside quotes, so an escaped quote never ends one early.
+  const masked = sql
+    .replace(/\$([A-Za-z_]*)\$[\s\S]*?\$\1\$|'(?:[^'\\]|\\[\s\S]|'')*'?|"(?:[^"\\]|\\[\s\S]|"")*"?|--[^\n]*|\/\*[\s\S]*?(?:\*\/|$)/g, (token) =>
+      token.startsWith('"') ? '"?"' : token.startsWith('--') || token.startsWith('/*') ? ' ' : "'?'",
+    )
+    .replace(/\b\d[\d._]*(?:e[+-]?\d+)?\b/gi, '?')
+    .replace(/\s+/g, ' ')
+    .trim();
   return masked.length <= STATEMENT_CHARS ? masked : `${masked.slice(0, STATEMENT_CHARS - 1)}…`;
 }

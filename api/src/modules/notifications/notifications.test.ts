@@ -280,7 +280,7 @@ describe('events become deliveries', () => {
       const expected = `sha256=${createHmac('sha256', WEBHOOK_SECRET).update(request.rawBody).digest('hex')}`;
       expect(request.headers['x-accessflow-signature']).toBe(expected);
       expect(Number(request.headers['x-accessflow-timestamp'])).toBe(request.json!['timestamp']);
-      expect(request.json).toMatchObject({ link: `https://accessflow.example.test/queries/${submitted.id}`, targetId: submitted.id, details: { datasource: 'billing', statement: "update accounts set tier = '?' where id = 1" } });
+      expect(request.json).toMatchObject({ link: `https://accessflow.example.test/queries/${submitted.id}`, targetId: submitted.id, details: { datasource: 'billing', statement: "update accounts set tier = '?' where id = ?" } });
       expect(request.rawBody).not.toContain('gold-secret-literal');
       expect(request.rawBody).not.toContain(WEBHOOK_SECRET);
     }
