@@ -259,38 +259,26 @@ export class QueryRequestService {
     }
     const read = input.execute && !input.scheduledFor ? await this.submitAndRunRead(actor, origin, input) : null;
     if (read) return read;
-    // One transaction from submission to (for an approved read with `execute`) the claim to run it.
-    const outcome = await this.onceByClientId(actor, input, (em) => this.createInTransaction(em, actor, origin, input, null));
-    // A claimed request was announced (EXECUTING) by the claim itself.
-    if (!outcome.claim) this.publish(outcome.request);
-    return outcome.claim ? this.run(actor.orgId, auditOriginOf(actor, origin), outcome.claim) : outcome.request;
-  }
-
-  /**
-   * Runs `work` in a transaction unless the caller already has a request with the input's clientRequestId, which
-   * is then the answer (also when a concurrent submission with the same id committed first).
-   */
-  private async onceByClientId<T extends { request: QueryRequest }>(
-    actor: Actor,
-    input: SubmitQueryInput,
-    work: (em: EntityManager) => Promise<T>,
-  ): Promise<T | { request: QueryRequest; claim: null }> {
-    const existingOf = (request: QueryRequest) => ({ request, claim: null });
-    return this.store
+    // One transaction from submission to (for an approved read with `execute`) the claim to run it; a repeated
+    // clientRequestId answers with the caller's earlier request (also when a concurrent one committed first).
+    const outcome = await this.store
       .tenant(actor.orgId, async (em) => {
         if (input.clientRequestId) {
           const existing = await em.findOne(QueryRequestEntity, { submittedById: actor.userId, clientRequestId: input.clientRequestId });
-          if (existing) return existingOf(existing);
+          if (existing) return { request: existing, claim: null };
         }
-        return work(em);
+        return this.createInTransaction(em, actor, origin, input, null);
       })
       .catch(async (error: unknown) => {
         if (error instanceof ConflictError && input.clientRequestId) {
           const existing = await this.findByClientId(actor, input.clientRequestId);
-          if (existing) return existingOf(existing);
+          if (existing) return { request: existing, claim: null };
         }
         throw error;
       });
+    // A claimed request was announced (EXECUTING) by the claim itself.
+    if (!outcome.claim) this.publish(outcome.request);
+    return outcome.claim ? this.run(actor.orgId, auditOriginOf(actor, origin), outcome.claim) : outcome.request;
   }
 
   /**
