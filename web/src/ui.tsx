@@ -153,6 +153,26 @@ export function When(props: { at: string | null | undefined }) {
   );
 }
 
+/**
+ * A row's action as a link-styled button whose accessible name says what it acts on ("Delete orders"), so a
+ * table of such rows reads unambiguously to a screen reader.
+ */
+export function RowButton(props: {
+  label: string;
+  subject: string;
+  onClick: () => void;
+  danger?: boolean;
+  disabled?: boolean;
+  'aria-expanded'?: boolean;
+}) {
+  return (
+    <button type="button" class={props.danger ? 'link danger' : 'link'} disabled={props.disabled} aria-expanded={props['aria-expanded']} onClick={() => props.onClick()}>
+      {props.label}
+      <span class="sr-only"> {props.subject}</span>
+    </button>
+  );
+}
+
 /** A page heading with optional actions on the right. */
 export function PageHeader(props: { title: string; children?: JSX.Element }) {
   return (

@@ -18,7 +18,7 @@ import {
 } from '../graphql/templates.documents.ts';
 import { useMe } from '../me.ts';
 import { Table } from '../table.tsx';
-import { Field, Loading, PageHeader, ProblemBanner, QueryError, When, outcome, useBusy, type Problem } from '../ui.tsx';
+import { Field, Loading, outcome, PageHeader, ProblemBanner, QueryError, RowButton, type Problem, useBusy, When } from '../ui.tsx';
 
 interface Draft {
   name: string;
@@ -160,16 +160,10 @@ export default function Templates() {
               <td><When at={t.updatedAt} /></td>
               <td>
                 <div class="actions">
-                  <button type="button" class="link" onClick={() => setOpenId(openId() === t.id ? null : t.id)} aria-expanded={openId() === t.id}>
-                    Versions<span class="sr-only"> of {t.name}</span>
-                  </button>
+                  <RowButton label="Versions" subject={`of ${t.name}`} onClick={() => setOpenId(openId() === t.id ? null : t.id)} aria-expanded={openId() === t.id} />
                   <Show when={t.ownerId === me()?.id}>
-                    <button type="button" class="link" onClick={() => edit(t)}>
-                      Edit<span class="sr-only"> {t.name}</span>
-                    </button>
-                    <button type="button" class="link danger" disabled={busy()} onClick={() => remove(t)}>
-                      Delete<span class="sr-only"> {t.name}</span>
-                    </button>
+                    <RowButton label="Edit" subject={t.name} onClick={() => edit(t)} />
+                    <RowButton label="Delete" subject={t.name} danger disabled={busy()} onClick={() => remove(t)} />
                   </Show>
                 </div>
               </td>

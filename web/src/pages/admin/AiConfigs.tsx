@@ -8,7 +8,7 @@ import { client } from '../../client.ts';
 import { AiConfigsDocument, DeleteAiConfigDocument, TestAiConfigDocument, UpsertAiConfigDocument } from '../../graphql/ai.documents.ts';
 import type { AiConfigFieldsFragment, AiProvider } from '../../graphql/generated.ts';
 import { Table } from '../../table.tsx';
-import { Field, Loading, PageHeader, ProblemBanner, QueryError, When, outcome, useBusy, type Problem } from '../../ui.tsx';
+import { Field, Loading, outcome, PageHeader, ProblemBanner, QueryError, RowButton, type Problem, useBusy, When } from '../../ui.tsx';
 
 const PROVIDERS: AiProvider[] = ['ANTHROPIC', 'OPENAI', 'OPENAI_COMPATIBLE', 'OLLAMA', 'HUGGING_FACE'];
 
@@ -122,15 +122,9 @@ export default function AiConfigs() {
               <td><When at={c.updatedAt} /></td>
               <td>
                 <div class="actions">
-                  <button type="button" class="link" disabled={busy()} onClick={() => test(c)}>
-                    Test connection<span class="sr-only"> of {c.name}</span>
-                  </button>
-                  <button type="button" class="link" onClick={() => edit(c)}>
-                    Edit<span class="sr-only"> {c.name}</span>
-                  </button>
-                  <button type="button" class="link danger" disabled={busy()} onClick={() => remove(c)}>
-                    Delete<span class="sr-only"> {c.name}</span>
-                  </button>
+                  <RowButton label="Test connection" subject={`of ${c.name}`} disabled={busy()} onClick={() => test(c)} />
+                  <RowButton label="Edit" subject={c.name} onClick={() => edit(c)} />
+                  <RowButton label="Delete" subject={c.name} danger disabled={busy()} onClick={() => remove(c)} />
                 </div>
                 <Show when={checks()[c.id]}>
                   {(check) => (

@@ -5,7 +5,7 @@ import { client } from '../../client.ts';
 import { AdminDatasourcesDocument, DeleteDatasourceDocument, TestDatasourceConnectionDocument, UpsertDatasourceDocument } from '../../graphql/admin.documents.ts';
 import type { DatasourceFieldsFragment, DbType, SslMode } from '../../graphql/generated.ts';
 import { Table } from '../../table.tsx';
-import { Field, Loading, PageHeader, ProblemBanner, QueryError, When, outcome, useBusy, type Problem } from '../../ui.tsx';
+import { Field, Loading, outcome, PageHeader, ProblemBanner, QueryError, RowButton, type Problem, useBusy, When } from '../../ui.tsx';
 
 export default function Datasources() {
   const [data, refetch] = createQuery({ query: AdminDatasourcesDocument });
@@ -178,9 +178,9 @@ export default function Datasources() {
               <td>{[d.requireReviewReads && 'reads', d.requireReviewWrites && 'writes'].filter(Boolean).join(' + ') || 'none'}</td>
               <td><When at={d.updatedAt} /></td>
               <td class="actions-row">
-                <button type="button" class="link" onClick={() => (setProblem(null), setEditing(d))}>Edit<span class="sr-only"> {d.name}</span></button>
-                <button type="button" class="link" onClick={() => test(d.id, d.name)}>Test<span class="sr-only"> {d.name}</span></button>
-                <button type="button" class="link danger" onClick={() => remove(d)}>Delete<span class="sr-only"> {d.name}</span></button>
+                <RowButton label="Edit" subject={d.name} onClick={() => (setProblem(null), setEditing(d))} />
+                <RowButton label="Test" subject={d.name} onClick={() => test(d.id, d.name)} />
+                <RowButton label="Delete" subject={d.name} danger onClick={() => remove(d)} />
               </td>
             </tr>
           )}

@@ -3,7 +3,7 @@ import { For, Show, createSignal } from 'solid-js';
 import { client } from '../../client.ts';
 import { DeleteUserGroupDocument, UpsertUserGroupDocument } from '../../graphql/admin.documents.ts';
 import { Table } from '../../table.tsx';
-import { Field, Loading, PageHeader, ProblemBanner, QueryError, outcome, useBusy, type Problem } from '../../ui.tsx';
+import { Field, Loading, outcome, PageHeader, ProblemBanner, QueryError, RowButton, type Problem, useBusy } from '../../ui.tsx';
 import { MultiPick, useDirectory } from './directory.tsx';
 
 export default function Groups() {
@@ -72,8 +72,8 @@ export default function Groups() {
                 <For each={g.memberIds} fallback={<span class="muted">none</span>}>{(id, i) => <>{i() > 0 ? ', ' : ''}{dir.name(id)}</>}</For>
               </td>
               <td class="actions-row">
-                <button type="button" class="link" onClick={() => (setProblem(null), setEditing({ name: g.name, description: g.description ?? '', memberIds: g.memberIds }))}>Edit<span class="sr-only"> {g.name}</span></button>
-                <button type="button" class="link danger" onClick={() => remove(g.id, g.name)}>Delete<span class="sr-only"> {g.name}</span></button>
+                <RowButton label="Edit" subject={g.name} onClick={() => (setProblem(null), setEditing({ name: g.name, description: g.description ?? '', memberIds: g.memberIds }))} />
+                <RowButton label="Delete" subject={g.name} danger onClick={() => remove(g.id, g.name)} />
               </td>
             </tr>
           )}

@@ -9,7 +9,7 @@ import { client } from '../../client.ts';
 import type { NotificationChannelFieldsFragment, NotificationChannelType } from '../../graphql/generated.ts';
 import { DeleteNotificationChannelDocument, NotificationChannelsDocument, TestNotificationChannelDocument, UpsertNotificationChannelDocument } from '../../graphql/notifications.documents.ts';
 import { Table } from '../../table.tsx';
-import { Field, Loading, PageHeader, ProblemBanner, QueryError, When, outcome, useBusy, type Problem } from '../../ui.tsx';
+import { Field, Loading, outcome, PageHeader, ProblemBanner, QueryError, RowButton, type Problem, useBusy, When } from '../../ui.tsx';
 
 interface Setting {
   key: string;
@@ -146,15 +146,9 @@ export default function Notifications() {
               <td><When at={c.updatedAt} /></td>
               <td>
                 <div class="actions">
-                  <button type="button" class="link" disabled={busy()} onClick={() => test(c)}>
-                    Send a test<span class="sr-only"> to {c.name}</span>
-                  </button>
-                  <button type="button" class="link" onClick={() => edit(c)}>
-                    Edit<span class="sr-only"> {c.name}</span>
-                  </button>
-                  <button type="button" class="link danger" disabled={busy()} onClick={() => remove(c)}>
-                    Delete<span class="sr-only"> {c.name}</span>
-                  </button>
+                  <RowButton label="Send a test" subject={`to ${c.name}`} disabled={busy()} onClick={() => test(c)} />
+                  <RowButton label="Edit" subject={c.name} onClick={() => edit(c)} />
+                  <RowButton label="Delete" subject={c.name} danger disabled={busy()} onClick={() => remove(c)} />
                 </div>
                 <Show when={checks()[c.id]}>
                   {(check) => (

@@ -5,7 +5,7 @@ import { client } from '../../client.ts';
 import { AdminReviewPlansDocument, DeleteReviewPlanDocument, DirectoryDocument, UpsertReviewPlanDocument } from '../../graphql/admin.documents.ts';
 import type { ApproverInput, ApproverRole, ReviewPlanFieldsFragment, RiskLevel } from '../../graphql/generated.ts';
 import { Table } from '../../table.tsx';
-import { Field, Loading, PageHeader, ProblemBanner, QueryError, outcome, useBusy, type Problem } from '../../ui.tsx';
+import { Field, Loading, outcome, PageHeader, ProblemBanner, QueryError, RowButton, type Problem, useBusy } from '../../ui.tsx';
 import { MultiPick } from './directory.tsx';
 
 /** A plan being edited, or a template being started from (templates name no notification channels). */
@@ -158,8 +158,8 @@ export default function ReviewPlans() {
               <td>{new Set(p.approvers.map((a) => a.stage)).size}</td>
               <td>{p.autoApproveReads ? `up to ${p.autoApproveMaxRiskLevel}` : 'no'}</td>
               <td class="actions-row">
-                <button type="button" class="link" onClick={() => open(p)}>Edit<span class="sr-only"> {p.name}</span></button>
-                <button type="button" class="link danger" onClick={() => remove(p.id, p.name)}>Delete<span class="sr-only"> {p.name}</span></button>
+                <RowButton label="Edit" subject={p.name} onClick={() => open(p)} />
+                <RowButton label="Delete" subject={p.name} danger onClick={() => remove(p.id, p.name)} />
               </td>
             </tr>
           )}

@@ -9,7 +9,7 @@ import { client } from '../../client.ts';
 import type { RoutingAction, RoutingPolicyFieldsFragment, SimulateRoutingQuery } from '../../graphql/generated.ts';
 import { DeleteRoutingPolicyDocument, ReorderRoutingPoliciesDocument, RoutingPoliciesDocument, SimulateRoutingDocument, UpsertRoutingPolicyDocument } from '../../graphql/routing.documents.ts';
 import { Table } from '../../table.tsx';
-import { Field, Loading, PageHeader, ProblemBanner, QueryError, outcome, useBusy, type Problem } from '../../ui.tsx';
+import { Field, Loading, outcome, PageHeader, ProblemBanner, QueryError, RowButton, type Problem, useBusy } from '../../ui.tsx';
 import { DatasourcePicker, useDirectory } from './directory.tsx';
 
 const ACTIONS: RoutingAction[] = ['REQUIRE_APPROVALS', 'ESCALATE', 'AUTO_APPROVE', 'AUTO_REJECT'];
@@ -169,12 +169,8 @@ export default function Routing() {
                 </td>
                 <td>
                   <div class="actions">
-                    <button type="button" class="link" onClick={() => edit(p)}>
-                      Edit<span class="sr-only"> {p.name}</span>
-                    </button>
-                    <button type="button" class="link danger" disabled={busy()} onClick={() => remove(p)}>
-                      Delete<span class="sr-only"> {p.name}</span>
-                    </button>
+                    <RowButton label="Edit" subject={p.name} onClick={() => edit(p)} />
+                    <RowButton label="Delete" subject={p.name} danger disabled={busy()} onClick={() => remove(p)} />
                   </div>
                 </td>
               </tr>

@@ -5,7 +5,7 @@ import { client } from '../../client.ts';
 import { ApiKeysDocument, CreateApiKeyDocument, CreateServiceAccountDocument, CreateUserDocument, DeactivateUserDocument, RevokeApiKeyDocument } from '../../graphql/admin.documents.ts';
 import type { Role } from '../../graphql/generated.ts';
 import { Table } from '../../table.tsx';
-import { Field, Loading, PageHeader, ProblemBanner, QueryError, When, outcome, useBusy, type Problem } from '../../ui.tsx';
+import { Field, Loading, outcome, PageHeader, ProblemBanner, QueryError, RowButton, type Problem, useBusy, When } from '../../ui.tsx';
 import { useDirectory } from './directory.tsx';
 
 const ROLES: Role[] = ['ANALYST', 'REVIEWER', 'ADMIN', 'AUDITOR', 'READONLY'];
@@ -117,7 +117,7 @@ export default function Users() {
               <td>{u.active ? 'active' : 'deactivated'}</td>
               <td>
                 <Show when={u.active}>
-                  <button type="button" class="link danger" onClick={() => deactivate(u.id, u.displayName)}>Deactivate<span class="sr-only"> {u.displayName}</span></button>
+                  <RowButton label="Deactivate" subject={u.displayName} danger onClick={() => deactivate(u.id, u.displayName)} />
                 </Show>
               </td>
             </tr>
@@ -170,7 +170,7 @@ export default function Users() {
               <td>{k.revokedAt ? 'revoked' : 'active'}</td>
               <td>
                 <Show when={!k.revokedAt}>
-                  <button type="button" class="link danger" onClick={() => revoke(k.id, k.name)}>Revoke<span class="sr-only"> {k.name}</span></button>
+                  <RowButton label="Revoke" subject={k.name} danger onClick={() => revoke(k.id, k.name)} />
                 </Show>
               </td>
             </tr>

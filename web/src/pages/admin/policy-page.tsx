@@ -6,7 +6,7 @@
 import { useSearchParams } from '@solidjs/router';
 import { Show, createSignal, type JSX } from 'solid-js';
 import type { CombinedError } from '@urql/core';
-import { Loading, PageHeader, ProblemBanner, QueryError, outcome, useBusy, type Outcome, type Problem } from '../../ui.tsx';
+import { Loading, outcome, PageHeader, ProblemBanner, QueryError, RowButton, type Outcome, type Problem, useBusy } from '../../ui.tsx';
 import { DatasourcePicker, MultiPick, useDirectory } from './directory.tsx';
 
 type MutationResult = Parameters<typeof outcome>[0];
@@ -120,8 +120,6 @@ export function audience(dir: ReturnType<typeof useDirectory>, roles: readonly s
 /** A remove button naming what it removes for screen readers. */
 export function RemoveButton(props: { onClick: () => void; what: string }) {
   return (
-    <button type="button" class="link danger" onClick={() => props.onClick()}>
-      Remove<span class="sr-only"> {props.what}</span>
-    </button>
+    <RowButton label="Remove" subject={props.what} danger onClick={() => props.onClick()} />
   );
 }
