@@ -187,7 +187,13 @@ export class NotificationService extends AuditedService {
       ),
     );
     let derived = 0;
-    for (const { organization_id: orgId } of orgs) derived += await this.#derive(orgId, now);
+    for (const { organization_id: orgId } of orgs) {
+      // One organization's failure (its cursor stays where it was, to be tried again) never holds up the others.
+      derived += await this.#derive(orgId, now).catch((error: unknown) => {
+        this.#log.error({ err: error, organizationId: orgId }, 'notifications: deriving deliveries failed');
+        return 0;
+      });
+    }
     const due = await this.store.system((em) =>
       em.execute<{ id: string; organization_id: string }[]>(
         `select id, organization_id from notification_deliveries where status = 'PENDING' and next_attempt_at <= ? order by next_attempt_at limit ?`,
