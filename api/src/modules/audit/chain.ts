@@ -4,6 +4,7 @@
  * hash = HMAC-SHA256(key, canonical ‖ previousHash as hex text, or nothing for the first row of an org).
  */
 import { createHmac } from 'node:crypto';
+import { secretKeyOf } from '../../crypto/secret-key.ts';
 
 export interface ChainedFields {
   id: string;
@@ -55,7 +56,7 @@ export function canonicalBytes(row: ChainedFields): Buffer {
 }
 
 export function chainHash(key: Buffer, row: ChainedFields, previousHash: string | null): string {
-  const hmac = createHmac('sha256', key).update(canonicalBytes(row));
+  const hmac = createHmac('sha256', secretKeyOf(key)).update(canonicalBytes(row));
   if (previousHash !== null) hmac.update(previousHash, 'utf8');
   return hmac.digest('hex');
 }
@@ -78,5 +79,5 @@ function sortKeys(value: unknown): unknown {
 
 /** The MAC of a chain anchor (organization, last seq, last hash): forging a shorter chain needs the key. */
 export function anchorMac(key: Buffer, organizationId: string, seq: number, hash: string | null): string {
-  return createHmac('sha256', key).update(`accessflow-audit-anchor-v1\0${organizationId}\0${seq}\0${hash ?? ''}`, 'utf8').digest('hex');
+  return createHmac('sha256', secretKeyOf(key)).update(`accessflow-audit-anchor-v1\0${organizationId}\0${seq}\0${hash ?? ''}`, 'utf8').digest('hex');
 }

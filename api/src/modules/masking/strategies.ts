@@ -16,7 +16,8 @@
  *                       leading `@` or a trailing `@` → `***`.
  * - FORMAT_PRESERVING → every digit → `*`, every letter (\p{L}) → `x`, everything else kept.
  */
-import { createHmac, createSecretKey } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { secretKeyOf } from '../../crypto/secret-key.ts';
 
 export const MASKING_STRATEGIES = ['FULL', 'PARTIAL', 'HASH', 'EMAIL', 'FORMAT_PRESERVING'] as const;
 export type MaskingStrategy = (typeof MASKING_STRATEGIES)[number];
@@ -118,8 +119,8 @@ const HASH_MEMO_LIMIT = 50_000;
 
 /** HMAC-SHA256 keyed once, lowercase hex; repeated values (a join, a status column) come from a bounded memo. */
 export function hmacSha256Hex(key: Buffer): (text: string) => string {
-  // node:crypto's HMAC with a prepared key object; repeated values (common in a column) are computed once.
-  const keyObject = createSecretKey(key);
+  // Repeated values (common in a column) are computed once.
+  const keyObject = secretKeyOf(key);
   const memo = new Map<string, string>();
   return (text) => {
     const known = memo.get(text);
