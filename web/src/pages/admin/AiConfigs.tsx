@@ -9,6 +9,7 @@ import { AiConfigsDocument, DeleteAiConfigDocument, TestAiConfigDocument, Upsert
 import type { AiConfigFieldsFragment, AiProvider } from '../../graphql/generated.ts';
 import { Table } from '../../table.tsx';
 import { Field, Loading, outcome, PageHeader, ProblemBanner, QueryError, RowButton, type Problem, useBusy, When } from '../../ui.tsx';
+import { CheckNote } from './check-note.tsx';
 
 const PROVIDERS: AiProvider[] = ['ANTHROPIC', 'OPENAI', 'OPENAI_COMPATIBLE', 'OLLAMA', 'HUGGING_FACE'];
 
@@ -126,13 +127,7 @@ export default function AiConfigs() {
                   <RowButton label="Edit" subject={c.name} onClick={() => edit(c)} />
                   <RowButton label="Delete" subject={c.name} danger disabled={busy()} onClick={() => remove(c)} />
                 </div>
-                <Show when={checks()[c.id]}>
-                  {(check) => (
-                    <small class={check().ok ? 'check-ok' : 'field-error'} role="status" data-testid="ai-check">
-                      {check().text}
-                    </small>
-                  )}
-                </Show>
+                <CheckNote check={checks()[c.id]} testId="ai-check" />
               </td>
             </tr>
           )}

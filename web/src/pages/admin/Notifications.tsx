@@ -10,6 +10,7 @@ import type { NotificationChannelFieldsFragment, NotificationChannelType } from 
 import { DeleteNotificationChannelDocument, NotificationChannelsDocument, TestNotificationChannelDocument, UpsertNotificationChannelDocument } from '../../graphql/notifications.documents.ts';
 import { Table } from '../../table.tsx';
 import { Field, Loading, outcome, PageHeader, ProblemBanner, QueryError, RowButton, type Problem, useBusy, When } from '../../ui.tsx';
+import { CheckNote } from './check-note.tsx';
 
 interface Setting {
   key: string;
@@ -150,13 +151,7 @@ export default function Notifications() {
                   <RowButton label="Edit" subject={c.name} onClick={() => edit(c)} />
                   <RowButton label="Delete" subject={c.name} danger disabled={busy()} onClick={() => remove(c)} />
                 </div>
-                <Show when={checks()[c.id]}>
-                  {(check) => (
-                    <small class={check().ok ? 'check-ok' : 'field-error'} role="status" data-testid="channel-check">
-                      {check().text}
-                    </small>
-                  )}
-                </Show>
+                <CheckNote check={checks()[c.id]} testId="channel-check" />
               </td>
             </tr>
           )}
