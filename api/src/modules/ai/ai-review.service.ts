@@ -87,16 +87,20 @@ export class AiReviewService {
     if (!claimed) return false;
     const outcome = await this.analyze(claimed);
     if (!outcome.ok) this.log.warn({ requestId, aiConfigId: claimed.config?.id ?? null, reason: outcome.reason }, 'AI review unavailable; the request goes to human review');
+    // Which model answered, how fast and at what cost: on the review row and in the audit event alike.
+    const call = {
+      aiConfigId: claimed.config?.id ?? null,
+      provider: claimed.config?.aiProvider ?? null,
+      model: outcome.model,
+      latencyMs: outcome.latencyMs,
+      inputTokens: outcome.usage.inputTokens,
+      outputTokens: outcome.usage.outputTokens,
+    };
     await this.store.tenant(orgId, async (em) => {
       const review = await em.findOneOrFail(AiReviewEntity, { id: claimed.reviewId });
       em.assign(review, {
         status: 'DONE',
-        aiConfigId: claimed.config?.id ?? null,
-        provider: claimed.config?.aiProvider ?? null,
-        model: outcome.model,
-        latencyMs: outcome.latencyMs,
-        inputTokens: outcome.usage.inputTokens,
-        outputTokens: outcome.usage.outputTokens,
+        ...call,
         score: outcome.ok ? outcome.score : null,
         level: outcome.ok ? outcome.level : null,
         error: outcome.ok ? null : outcome.reason,
@@ -110,12 +114,7 @@ export class AiReviewService {
         targetId: requestId,
         // Cost and latency, and what the model found; never the prompt (nor anything secret in it).
         metadata: {
-          aiConfigId: claimed.config?.id ?? null,
-          provider: claimed.config?.aiProvider ?? null,
-          model: outcome.model,
-          latencyMs: outcome.latencyMs,
-          inputTokens: outcome.usage.inputTokens,
-          outputTokens: outcome.usage.outputTokens,
+          ...call,
           ok: outcome.ok,
           ...(outcome.ok ? { riskScore: outcome.score, riskLevel: outcome.level, issues: outcome.issues.map((i) => i.code) } : { error: outcome.reason }),
         },
