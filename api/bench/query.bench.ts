@@ -13,7 +13,8 @@
  * Goals: p50 ≤ 1.5× direct pg (issue), ≤ 1.25× bare yoga (design floor).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -33,6 +34,8 @@ const ITERATIONS = 1_000;
 const CHUNK = 100;
 const TABLE_ROWS = 1_000;
 const POOL_SIZE = 4;
+/** With BENCH_CPU_PROFILE=<file>: our calls profiled after the measurement. */
+const PROFILED_CALLS = 500;
 const P50_GOAL_VS_PG = 1.5;
 const P50_GOAL_VS_YOGA = 1.25;
 const PG_LABEL = 'direct pg Pool.query on the target';
@@ -108,6 +111,7 @@ export const query: Benchmark = {
           }
         }
       }
+      if (process.env.BENCH_CPU_PROFILE) await profileOurs(targets.ours, process.env.BENCH_CPU_PROFILE);
       return results(summarise(durations.ours), summarise(durations.pg), summarise(durations.yoga));
     } finally {
       for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => note(`query: cleanup failed: ${String(error)}`));
@@ -115,6 +119,22 @@ export const query: Benchmark = {
     }
   },
 };
+
+/** After the measurement, so it cannot skew it: a CPU profile of our calls alone, for finding where the time goes. */
+async function profileOurs(call: Call, path: string): Promise<void> {
+  const session = new Session();
+  session.connect();
+  try {
+    await session.post('Profiler.enable');
+    await session.post('Profiler.start');
+    await repeat(call, PROFILED_CALLS);
+    const { profile } = await session.post('Profiler.stop');
+    await writeFile(path, JSON.stringify(profile));
+    note(`query: CPU profile of ${PROFILED_CALLS} of our calls written to ${path}`);
+  } finally {
+    session.disconnect();
+  }
+}
 
 function results(ours: Timing, direct: Timing, yoga: Timing): BenchResult[] {
   const rps = (t: Timing) => 1_000_000 / t.mean;

@@ -656,6 +656,30 @@ describe('PostgreSQL engine specifics', () => {
     expect(result.rows).toEqual([[1, '123-45-6789', '123-45-6789', 'great', '123-45-6789', '123-45-6789']]);
   });
 
+  it('reports column sources as they are when a text runs again after the tables changed', async () => {
+    // A read's catalog lookup rides in its round trip, asking for the columns the same text returned last time:
+    // after a rename, a dropped and re-created table, or a view replacing a table, the answer must be the new truth.
+    const t = target('PostgreSQL');
+    const poolKey = key();
+    const sql = 'SELECT id, ssn FROM sp_people';
+    const sourcesOf = async () => (await t.engine.execute(poolKey, t.spec(), read(sql))).columns.map((c) => c.source);
+    await t.engine.execute(poolKey, t.spec(), write(['CREATE TABLE sp_people (id INT, ssn TEXT)', 'CREATE TABLE sp_vault (id INT, ssn TEXT)']));
+    const people = (column: string) => ({ schema: 'public', table: 'sp_people', column });
+    expect(await sourcesOf()).toEqual([people('id'), people('ssn')]);
+    expect(await sourcesOf()).toEqual([people('id'), people('ssn')]);
+
+    await t.engine.execute(poolKey, t.spec(), write(['ALTER TABLE sp_people RENAME COLUMN ssn TO tax_id', 'ALTER TABLE sp_people ADD COLUMN ssn TEXT']));
+    expect(await sourcesOf()).toEqual([people('id'), people('ssn')]);
+
+    await t.engine.execute(poolKey, t.spec(), write(['ALTER TABLE sp_people RENAME TO sp_old', 'CREATE TABLE sp_people (ssn TEXT, id INT)']));
+    expect(await sourcesOf()).toEqual([people('id'), people('ssn')]);
+
+    await t.engine.execute(poolKey, t.spec(), write(['DROP TABLE sp_people', 'CREATE VIEW sp_people AS SELECT id, ssn FROM sp_vault']));
+    expect(await sourcesOf()).toEqual([null, null]);
+    await t.engine.execute(poolKey, t.spec(), write(['DROP VIEW sp_people', 'ALTER TABLE sp_vault RENAME TO sp_people']));
+    expect(await sourcesOf()).toEqual([people('id'), people('ssn')]);
+  });
+
   it('returns the rows of INSERT … RETURNING and counts them', async () => {
     const t = target('PostgreSQL');
     const poolKey = key();

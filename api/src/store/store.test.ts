@@ -120,4 +120,25 @@ describe.each(Object.entries(backends))('store on %s', (_name, open) => {
     expect(after[0]!.current_user).not.toBe(APP_ROLE);
     expect(after[0]!.org).toBeNull();
   });
+
+  it('reads across organizations in one statement as the system role, read-only, typed, and leaves nothing behind', async () => {
+    const rows = await store.systemRead<{ who: string; email: string; platform_admin: boolean; created_at: Date | string }>(
+      'select current_user as who, email, platform_admin, created_at from users where email = any($1::text[]) order by email',
+      ['{A@example.test,B@example.test}'],
+    );
+    expect(rows.map(({ who, email, platform_admin }) => ({ who, email, platform_admin }))).toEqual([
+      { who: SYSTEM_ROLE, email: 'A@example.test', platform_admin: false },
+      { who: SYSTEM_ROLE, email: 'B@example.test', platform_admin: false },
+    ]);
+    expect(Number.isNaN(new Date(rows[0]!.created_at).getTime())).toBe(false);
+    await expect(store.systemRead(`update users set display_name = 'changed' returning id`, [])).rejects.toThrow(/read-only transaction/);
+    await expect(store.systemRead('select * from no_such_table', [])).rejects.toThrow(/no_such_table/);
+    const names = await store.system((em) => raw<{ display_name: string }>(em, 'select display_name from users order by 1'));
+    expect(names.map((n) => n.display_name)).toEqual(['A', 'B']);
+    const after = await store.systemRead<{ who: string; read_only: string }>(`select current_user as who, current_setting('transaction_read_only') as read_only`, []);
+    expect(after).toEqual([{ who: SYSTEM_ROLE, read_only: 'on' }]);
+    const plain = await store.orm.em.fork().execute<{ current_user: string; read_only: string }[]>(`select current_user, current_setting('transaction_read_only') as read_only`);
+    expect(plain[0]).toMatchObject({ read_only: 'off' });
+    expect(plain[0]!.current_user).not.toBe(SYSTEM_ROLE);
+  });
 });

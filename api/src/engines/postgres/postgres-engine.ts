@@ -3,8 +3,10 @@
  *
  * A request on a pooled connection:
  *
- *   BEGIN [READ ONLY]; SET LOCAL statement_timeout = …; SET LOCAL search_path = public; SET LOCAL DateStyle = 'ISO'; SET LOCAL bytea_output = 'hex'
- *   each statement: Parse/Bind/Describe/Execute/Sync (see portal-query.ts), the last one with a row limit
+ *   each statement: Parse/Bind/Describe/Execute/Sync in one round trip (see pipeline.ts), the last one with a row
+ *   limit; the first is preceded in its round trip by BEGIN [READ ONLY]; SET LOCAL statement_timeout = …;
+ *   SET LOCAL search_path = public; SET LOCAL DateStyle = 'ISO'; SET LOCAL bytea_output = 'hex', and a read's last
+ *   one followed by the catalog lookup of its result columns' sources
  *   COMMIT (a write)
  *   ROLLBACK (a read, and on any error) and DISCARD ALL — for a read after its result is handed back, so the caller
  *   does not wait for them; the connection returns to the pool only when both succeeded
@@ -23,6 +25,7 @@
  * rowsAffected sums the counts of the INSERT/UPDATE/DELETE/MERGE command tags. A last statement that returns
  * rows (INSERT … RETURNING) and is cut at the row cap has no command tag yet: its rows are not counted.
  */
+import { LRUCache } from 'lru-cache';
 import pg from 'pg';
 import {
   acquireTimeoutOf,
@@ -49,14 +52,19 @@ import {
 } from '../engine.ts';
 import type { PoolStats, SchemaSnapshot } from '../introspection.ts';
 import { introspectPostgres, postgresPoolStats } from './introspect.ts';
-import { CopyRefusedError, PortalQuery, type PortalResult, type WireField } from './portal-query.ts';
+import { CopyRefusedError, Pipeline, type PipelineStep, type PortalResult, type WireField } from './pipeline.ts';
 import { BUILTIN_TYPE_NAMES, fromPostgresText, rowsWrittenByTag, toPostgresParam } from './values.ts';
 
 interface PostgresPool {
   readonly pool: pg.Pool;
   /** Names of the non-built-in types seen on this database (oid → typname). */
   readonly typeNames: Map<number, string>;
+  /** By statement shape (`shapeOf`): the columns it returned from relations the last time, to ask the catalog about in its round trip. */
+  readonly columnSources: LRUCache<string, ColumnKeys>;
 }
+
+/** Statement texts whose result columns are remembered per pool. */
+const COLUMN_SOURCE_TEXTS = 500;
 
 /** Backend process ids of pooled connections, for cancelling a statement from another connection. */
 const backendPids = new WeakMap<pg.PoolClient, number>();
@@ -153,29 +161,29 @@ class PostgresRequest {
       const pid = await this.#backendPid();
       const startedAt = performance.now();
       const timeoutMs = statementTimeoutOf(this.#spec);
-      // One round trip. The numbers are ours (validated integers), not user input. With no timeout configured the
-      // server's/role's own statement_timeout is left in force.
-      await client.query(
-        [
-          readOnly ? 'BEGIN READ ONLY' : 'BEGIN',
-          ...(timeoutMs > 0 ? [`SET LOCAL statement_timeout = ${timeoutMs}`] : []),
-          // Unqualified names resolve to `public`, the schema grants assume for them (never a role's own path).
-          `SET LOCAL search_path = public`,
-          `SET LOCAL DateStyle = 'ISO'`,
-          `SET LOCAL bytea_output = 'hex'`,
-        ].join('; '),
-      );
       let written = 0;
       let last: PortalResult | undefined;
+      let catalog: CatalogLookup | null = null;
       for (const [index, statement] of statements.entries()) {
+        const isFirst = index === 0;
         const isLast = index === statements.length - 1;
-        const query = new PortalQuery(
-          statement.sql,
-          statement.params.map(toPostgresParam),
-          isLast ? Math.min(maxRows + 1, MAX_FETCH) : 0,
-          isLast,
-        );
-        const outcome = await this.#runWatched(query, pid, timeoutMs);
+        // The transaction's opening goes in the first statement's round trip; a read's last statement is followed
+        // by the catalog lookup of the columns it returned the last time it ran (see #columnsOf).
+        const opening = isFirst ? transactionOpening(readOnly, timeoutMs) : [];
+        const predicted = isLast && readOnly ? this.#pool.columnSources.get(shapeOf(statement.sql)) ?? null : null;
+        const steps: PipelineStep[] = [
+          ...opening,
+          {
+            text: statement.sql,
+            values: statement.params.map(toPostgresParam),
+            limit: isLast ? Math.min(maxRows + 1, MAX_FETCH) : 0,
+            keepRows: isLast,
+            describe: true,
+          },
+          ...(predicted ? [catalogStep(predicted)] : []),
+        ];
+        const results = await this.#runWatched(new Pipeline(steps), pid, timeoutMs);
+        const outcome = results[opening.length]!;
         written += rowsWrittenByTag(outcome.commandTag);
         if (client.getTransactionStatus() !== 'T') {
           throw new EngineError(
@@ -185,10 +193,13 @@ class PostgresRequest {
             null,
           );
         }
-        if (isLast) last = outcome;
+        if (isLast) {
+          last = outcome;
+          if (predicted) catalog = { asked: predicted, rows: results[opening.length + 1]!.rows };
+        }
       }
       const fields = last?.fields ?? [];
-      const columns = await this.#columnsOf(fields);
+      const columns = await this.#columnsOf(last === undefined ? null : statements.at(-1)!.sql, fields, catalog);
       const kept = last?.rows ?? [];
       const rows = kept.slice(0, maxRows).map((row) => row.map((text, i) => fromPostgresText(fields[i]?.dataTypeID ?? 25, text)));
       // A read's transaction is rolled back with the clean-up below, after the caller has its rows.
@@ -251,8 +262,8 @@ class PostgresRequest {
    * the watchdog cancels it with pg_cancel_backend() from a separate connection, and if even that does not end
    * it, gives up on the connection. A connection the watchdog had to act on is closed afterwards.
    */
-  async #runWatched(query: PortalQuery, pid: number, timeoutMs: number): Promise<PortalResult> {
-    if (timeoutMs === 0) return PortalQuery.run(this.#client, query);
+  async #runWatched(query: Pipeline, pid: number, timeoutMs: number): Promise<PortalResult[]> {
+    if (timeoutMs === 0) return Pipeline.run(this.#client, query);
     let abortTimer: NodeJS.Timeout | undefined;
     const watchdog = setTimeout(() => {
       // A cancel arriving after the statement ended could hit a later one: this connection is not reused.
@@ -269,7 +280,7 @@ class PostgresRequest {
       }, CANCEL_GRACE_MS);
     }, timeoutMs + WATCHDOG_GRACE_MS);
     try {
-      return await PortalQuery.run(this.#client, query);
+      return await Pipeline.run(this.#client, query);
     } finally {
       clearTimeout(watchdog);
       clearTimeout(abortTimer);
@@ -279,10 +290,16 @@ class PostgresRequest {
   /**
    * Names and types of the result columns, with their source: RowDescription carries the table OID and attribute
    * number of a column taken unchanged from a relation (resolved by the planner through aliases, subqueries and
-   * CTEs; 0 for expressions); they are looked up in the catalog within the transaction. Only tables, partitioned
-   * tables, foreign tables and materialized views count as sources: a view's column may be any expression.
+   * CTEs; 0 for expressions); they are looked up in the catalog within the transaction, after the statement. Only
+   * tables, partitioned tables, foreign tables and materialized views count as sources: a view's column may be any
+   * expression.
+   *
+   * The lookup usually rode along in the statement's own round trip (`catalog`), asked for the columns a text of
+   * the same shape returned the last time; it is used only when it asked for every column returned now, otherwise the
+   * columns are looked up here. Either way the answer comes from this transaction, after the statement: nothing
+   * about sources is cached, only which columns to ask for.
    */
-  async #columnsOf(fields: readonly WireField[]): Promise<ResultColumn[]> {
+  async #columnsOf(sql: string | null, fields: readonly WireField[], catalog: CatalogLookup | null): Promise<ResultColumn[]> {
     const client = this.#client;
     const known = this.#pool.typeNames;
     const unknownTypes = [...new Set(fields.map((f) => f.dataTypeID))].filter((oid) => !BUILTIN_TYPE_NAMES.has(oid) && !known.has(oid));
@@ -293,27 +310,76 @@ class PostgresRequest {
       );
       for (const row of result.rows) known.set(Number(row.oid), row.typname);
     }
-    const sources = new Map<string, ColumnSource>();
     const fromTables = fields.filter((f) => f.tableID !== 0);
-    if (fromTables.length > 0) {
-      const result = await client.query<{ rel: string; num: number; nspname: string; relname: string; attname: string }>(
-        `SELECT k.rel::text AS rel, k.num::int4 AS num, n.nspname, c.relname, a.attname
-           FROM unnest($1::oid[], $2::int2[]) AS k(rel, num)
-           JOIN pg_catalog.pg_class c ON c.oid = k.rel AND c.relkind IN ('r', 'p', 'f', 'm')
-           JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-           JOIN pg_catalog.pg_attribute a ON a.attrelid = k.rel AND a.attnum = k.num`,
-        [fromTables.map((f) => f.tableID), fromTables.map((f) => f.columnID)],
-      );
-      for (const row of result.rows) {
-        sources.set(`${row.rel}/${row.num}`, { schema: row.nspname, table: row.relname, column: row.attname });
-      }
+    const wanted: ColumnKeys = { rels: fromTables.map((f) => String(f.tableID)), nums: fromTables.map((f) => String(f.columnID)) };
+    let rows: readonly (string | null)[][] = [];
+    if (catalog && coversAll(catalog.asked, wanted)) rows = catalog.rows;
+    else if (fromTables.length > 0) rows = (await Pipeline.run(client, new Pipeline([{ ...catalogStep(wanted), keepRows: true }])))[0]!.rows;
+    if (sql !== null) {
+      if (fromTables.length > 0) this.#pool.columnSources.set(shapeOf(sql), wanted);
+      else this.#pool.columnSources.delete(shapeOf(sql));
     }
+    const sources = new Map<string, ColumnSource>();
+    for (const [rel, num, schema, table, column] of rows) sources.set(`${rel}/${num}`, { schema: schema!, table: table!, column: column! });
     return fields.map(({ name, dataTypeID, tableID, columnID }) => ({
       name,
       type: BUILTIN_TYPE_NAMES.get(dataTypeID) ?? known.get(dataTypeID) ?? String(dataTypeID),
       source: sources.get(`${tableID}/${columnID}`) ?? null,
     }));
   }
+}
+
+/** Relation OIDs and attribute numbers of result columns, as decimal text (pg's text parameter format). */
+interface ColumnKeys {
+  rels: string[];
+  nums: string[];
+}
+
+/** A catalog lookup pipelined after a statement: what it asked for and the rows it returned. */
+interface CatalogLookup {
+  asked: ColumnKeys;
+  rows: (string | null)[][];
+}
+
+/** What a request's transaction starts with. The numbers are ours (validated integers), not user input. */
+function transactionOpening(readOnly: boolean, timeoutMs: number): PipelineStep[] {
+  return [
+    readOnly ? 'BEGIN READ ONLY' : 'BEGIN',
+    // With no timeout configured the server's/role's own statement_timeout is left in force.
+    ...(timeoutMs > 0 ? [`SET LOCAL statement_timeout = ${timeoutMs}`] : []),
+    // Unqualified names resolve to `public`, the schema grants assume for them (never a role's own path).
+    'SET LOCAL search_path = public',
+    "SET LOCAL DateStyle = 'ISO'",
+    "SET LOCAL bytea_output = 'hex'",
+  ].map((text) => ({ text, values: [], limit: 0, keepRows: false, describe: false }));
+}
+
+/** Rows of (rel, num, schema, table, column) for the given columns that come from a table-like relation. */
+function catalogStep(keys: ColumnKeys): PipelineStep {
+  return {
+    text: `SELECT k.rel::text, k.num::text, n.nspname, c.relname, a.attname
+             FROM unnest($1::oid[], $2::int2[]) AS k(rel, num)
+             JOIN pg_catalog.pg_class c ON c.oid = k.rel AND c.relkind IN ('r', 'p', 'f', 'm')
+             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+             JOIN pg_catalog.pg_attribute a ON a.attrelid = k.rel AND a.attnum = k.num`,
+    values: [`{${keys.rels.join(',')}}`, `{${keys.nums.join(',')}}`],
+    limit: 0,
+    keepRows: true,
+    describe: false,
+  };
+}
+
+/**
+ * A statement's text with its literals blanked, so that reads differing only in values share their guess of the
+ * columns to look up. Only a guess: a wrong one costs the lookup's own round trip, never a wrong answer.
+ */
+function shapeOf(sql: string): string {
+  return sql.replace(/'(?:[^']|'')*'|\b\d+(?:\.\d+)?\b/g, '?');
+}
+
+function coversAll(asked: ColumnKeys, wanted: ColumnKeys): boolean {
+  const keys = new Set(asked.rels.map((rel, i) => `${rel}/${asked.nums[i]}`));
+  return wanted.rels.every((rel, i) => keys.has(`${rel}/${wanted.nums[i]}`));
 }
 
 function sslOf(spec: ConnectionSpec): pg.ClientConfig['ssl'] {
@@ -368,7 +434,7 @@ function openPool(spec: ConnectionSpec): PostgresPool {
   });
   // An idle connection that fails (server restart, network) is dropped by the pool; nothing else to do.
   pool.on('error', () => undefined);
-  return { pool, typeNames: new Map() };
+  return { pool, typeNames: new Map(), columnSources: new LRUCache({ max: COLUMN_SOURCE_TEXTS }) };
 }
 
 async function acquire(pool: pg.Pool, spec: ConnectionSpec): Promise<pg.PoolClient> {

@@ -60,7 +60,38 @@ interface ChainHead {
   configChanged: boolean;
   /** The events appended in this transaction, written just before it commits. */
   pending: (ChainedFields & { previousHash: string | null; hash: string })[];
+  /** Continued from the head this server last saw, without the lock: see `continueKnownChain`. */
+  unlocked: boolean;
 }
+
+/** The chain's state after a commit this server saw; the next writer may continue from it if it is still current. */
+interface KnownHead {
+  seq: number;
+  hash: string | null;
+  configVersion: number;
+}
+
+/** A statement for `Store.pipelined`. */
+export interface ClosingStatement {
+  text: string;
+  values: (string | null)[];
+}
+
+/**
+ * SQLSTATEs with which an unlocked append fails when the chain moved on since its head was seen: the anchor
+ * update found no row at that head and version (the closing statement then divides by zero on purpose), or
+ * another writer's event already took the sequence number.
+ */
+const CHAIN_MOVED_SQLSTATES = new Set(['22012', '23505']);
+
+/** A transaction's events appended (a CTE) and the anchor moved to its new head; `?` parameters, see `appendedAnchor`. */
+const APPENDED = `appended as (
+     insert into audit_events (id, organization_id, seq, actor_id, actor_type, action, target_type, target_id, metadata, source, ip_address, user_agent, created_at, previous_hash, hash)
+     select id, organization_id, seq, actor_id, actor_type, action, target_type, target_id, metadata, source, ip_address, user_agent, created_at, previous_hash, hash
+       from jsonb_to_recordset(?::jsonb) as e(id uuid, organization_id uuid, seq bigint, actor_id uuid, actor_type text, action text, target_type text,
+            target_id text, metadata jsonb, source text, ip_address text, user_agent text, created_at timestamptz, previous_hash text, hash text)
+   )`;
+const ANCHOR_MOVED = `update organizations set audit_head_seq = ?, audit_head_hash = ?, audit_head_mac = ?, config_version = config_version + ? where id = ?`;
 
 /**
  * Events that never change what a configuration read returns (a query's own lifecycle, sign-ins, exports).
@@ -101,6 +132,12 @@ const CONFIGURATION_NEUTRAL = new Set([
   'AUDIT_EXPORTED',
 ]);
 
+/** `?` placeholders as `$1`, `$2`, … (the template has no other question marks). */
+function numbered(sql: string): string {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+}
+
 function configChanging(action: string): boolean {
   return !CONFIGURATION_NEUTRAL.has(action);
 }
@@ -108,6 +145,8 @@ function configChanging(action: string): boolean {
 export class AuditService {
   /** Chain heads per open transaction (its entity manager), valid while the transaction holds the chain lock. */
   private readonly heads = new WeakMap<EntityManager, Map<string, ChainHead>>();
+  /** Per organization, the chain as this server's last commit (or lock) left it; maybe outdated, never trusted. */
+  private readonly knownHeads = new Map<string, KnownHead>();
   private readonly store: Store;
   private readonly bus: Bus;
   private readonly hmacKey: Buffer;
@@ -151,6 +190,47 @@ export class AuditService {
   }
 
   /**
+   * Lets `em` (of `Store.pipelined`) append to `orgId`'s chain without locking it, continuing from the head this
+   * server last saw — when that head was seen at `configVersion`. Its events are then written by
+   * `closingStatement`, which succeeds only if head and version are still the organization's; otherwise the
+   * whole pipeline fails with an error `chainMoved` recognises, and the caller goes the locking way. False when
+   * there is no such head (nothing is set up then).
+   */
+  continueKnownChain(em: EntityManager, orgId: string, configVersion: number): boolean {
+    const known = this.knownHeads.get(orgId);
+    if (!known || known.configVersion !== configVersion || this.heads.get(em)?.has(orgId)) return false;
+    const heads = this.heads.get(em) ?? new Map<string, ChainHead>();
+    heads.set(orgId, { ...known, pending: [], configChanged: false, unlocked: true });
+    this.heads.set(em, heads);
+    return true;
+  }
+
+  /**
+   * The statement that writes the events `em` appended to `orgId`'s unlocked chain and moves its anchor, if the
+   * anchor is still at the head they continue and the configuration still at its version; if not, it fails (a
+   * division by zero: no row was anchored) and takes the pipeline's other statements with it. Events that change
+   * configuration cannot be appended this way.
+   */
+  closingStatement(em: EntityManager, orgId: string): ClosingStatement {
+    const head = this.heads.get(em)?.get(orgId);
+    if (!head?.unlocked) throw new Error('audit: closingStatement needs a chain continued by continueKnownChain');
+    if (head.configChanged) throw new Error('audit: an event that changes configuration needs the chain lock');
+    const from = { seq: head.seq - head.pending.length, hash: head.pending[0]?.previousHash ?? head.hash, configVersion: head.configVersion };
+    const values = this.appendedAnchor(head, orgId);
+    this.store.afterCommit(em, () => this.saw(orgId, { seq: head.seq, hash: head.hash, configVersion: head.configVersion }));
+    return {
+      text: numbered(`with ${APPENDED}, anchored as (${ANCHOR_MOVED} and audit_head_seq = ?::bigint and audit_head_hash is not distinct from ?::text and config_version = ?::bigint returning id) select 1 / count(*)::int as anchored from anchored`),
+      values: [...values, String(from.seq), from.hash, String(from.configVersion)],
+    };
+  }
+
+  /** Whether `error` is an unlocked append's pipeline failing because the chain moved on (see `closingStatement`). */
+  chainMoved(error: unknown): boolean {
+    const code = (error as { code?: unknown } | null)?.code;
+    return typeof code === 'string' && CHAIN_MOVED_SQLSTATES.has(code);
+  }
+
+  /**
    * Locks the organization's chain for the rest of the transaction (its row, which holds the chain's anchor) and
    * returns its configuration version as of that lock: a configuration read at this version is still current,
    * since every configuration change appends under the same lock (see `configChanging`).
@@ -176,44 +256,54 @@ export class AuditService {
       'select audit_head_seq as seq, audit_head_hash as hash, config_version from organizations where id = ? for no key update',
       [orgId],
     );
-    const head: ChainHead = { seq: anchor ? Number(anchor.seq) : 0, pending: [], hash: anchor?.hash ?? null, configVersion: anchor ? Number(anchor.config_version) : 0, configChanged: false };
+    const head: ChainHead = {
+      seq: anchor ? Number(anchor.seq) : 0,
+      pending: [],
+      hash: anchor?.hash ?? null,
+      configVersion: anchor ? Number(anchor.config_version) : 0,
+      configChanged: false,
+      unlocked: false,
+    };
     heads.set(orgId, head);
     // The transaction's events and the anchor that follows them are written in one statement, just before it
     // commits (after the transaction's other changes: an organization created in it must exist first).
     this.store.beforeCommit(em, async () => {
       if (head.pending.length === 0) return;
       await em.flush();
-      const events = head.pending.map((e) => ({
-        id: e.id,
-        organization_id: e.organizationId,
-        seq: e.seq,
-        actor_id: e.actorId,
-        actor_type: e.actorType,
-        action: e.action,
-        target_type: e.targetType,
-        target_id: e.targetId,
-        metadata: e.metadata,
-        source: e.source,
-        ip_address: e.ipAddress,
-        user_agent: e.userAgent,
-        created_at: e.createdAt.toISOString(),
-        previous_hash: e.previousHash,
-        hash: e.hash,
-      }));
-      const anchored = await em.execute<{ id: string }[]>(
-        `with appended as (
-           insert into audit_events (id, organization_id, seq, actor_id, actor_type, action, target_type, target_id, metadata, source, ip_address, user_agent, created_at, previous_hash, hash)
-           select id, organization_id, seq, actor_id, actor_type, action, target_type, target_id, metadata, source, ip_address, user_agent, created_at, previous_hash, hash
-             from jsonb_to_recordset(?::jsonb) as e(id uuid, organization_id uuid, seq bigint, actor_id uuid, actor_type text, action text, target_type text,
-                  target_id text, metadata jsonb, source text, ip_address text, user_agent text, created_at timestamptz, previous_hash text, hash text)
-         )
-         update organizations set audit_head_seq = ?, audit_head_hash = ?, audit_head_mac = ?, config_version = config_version + ? where id = ? returning id`,
-        [JSON.stringify(events), head.seq, head.hash, anchorMac(this.hmacKey, orgId, head.seq, head.hash), head.configChanged ? 1 : 0, orgId],
-      );
+      const anchored = await em.execute<{ id: string }[]>(`with ${APPENDED} ${ANCHOR_MOVED} returning id`, this.appendedAnchor(head, orgId));
       // Events without their anchor would read as a broken chain: never commit them.
       if (anchored.length !== 1) throw new Error(`audit: the chain anchor of organization ${orgId} was not updated`);
     });
+    if (anchor) this.store.afterCommit(em, () => this.saw(orgId, { seq: head.seq, hash: head.hash, configVersion: head.configVersion + (head.configChanged ? 1 : 0) }));
     return head;
+  }
+
+  /** The values of APPENDED and ANCHOR_MOVED for `head`'s pending events. */
+  private appendedAnchor(head: ChainHead, orgId: string): (string | null)[] {
+    const events = head.pending.map((e) => ({
+      id: e.id,
+      organization_id: e.organizationId,
+      seq: e.seq,
+      actor_id: e.actorId,
+      actor_type: e.actorType,
+      action: e.action,
+      target_type: e.targetType,
+      target_id: e.targetId,
+      metadata: e.metadata,
+      source: e.source,
+      ip_address: e.ipAddress,
+      user_agent: e.userAgent,
+      created_at: e.createdAt.toISOString(),
+      previous_hash: e.previousHash,
+      hash: e.hash,
+    }));
+    return [JSON.stringify(events), String(head.seq), head.hash, anchorMac(this.hmacKey, orgId, head.seq, head.hash), head.configChanged ? '1' : '0', orgId];
+  }
+
+  /** Remembers the chain as a commit left it, unless a later state is already known. */
+  private saw(orgId: string, head: KnownHead): void {
+    const known = this.knownHeads.get(orgId);
+    if (!known || known.seq <= head.seq) this.knownHeads.set(orgId, head);
   }
 
   async find(orgId: string, id: string): Promise<AuditEvent | null> {

@@ -71,40 +71,36 @@ export class AuthService extends AuditedService {
   }
 
   private async authenticateApiKey(secret: string): Promise<Actor> {
-    return this.store.system(async (em) => {
-      const [row] = await em.execute<(PrincipalRow & { key_id: string; expires_at: string | null; revoked_at: string | null; last_used_at: string | null })[]>(
-        `select k.id as key_id, k.expires_at, k.revoked_at, k.last_used_at, ${PRINCIPAL_COLUMNS}
-           from api_keys k join users u on u.id = k.user_id join organizations o on o.id = k.organization_id
-          where k.key_hash = ?`,
-        [sha256Hex(secret)],
-      );
-      if (!row) throw new UnauthenticatedError('API key not recognised');
-      if (row.revoked_at) throw new UnauthenticatedError('API key has been revoked');
-      if (row.expires_at && new Date(row.expires_at) <= new Date()) throw new UnauthenticatedError('API key has expired');
-      const actor = principal(row, 'API_KEY', null, row.key_id);
-      if (!row.last_used_at || Date.now() - new Date(row.last_used_at).getTime() > LAST_USED_RESOLUTION_MS) {
-        await em.execute('update api_keys set last_used_at = now() where id = ?', [row.key_id]);
-      }
-      return actor;
-    });
+    const [row] = await this.store.systemRead<PrincipalRow & { key_id: string; expires_at: Date | string | null; revoked_at: Date | string | null; last_used_at: Date | string | null }>(
+      `select k.id as key_id, k.expires_at, k.revoked_at, k.last_used_at, ${PRINCIPAL_COLUMNS}
+         from api_keys k join users u on u.id = k.user_id join organizations o on o.id = k.organization_id
+        where k.key_hash = $1`,
+      [sha256Hex(secret)],
+    );
+    if (!row) throw new UnauthenticatedError('API key not recognised');
+    if (row.revoked_at) throw new UnauthenticatedError('API key has been revoked');
+    if (row.expires_at && new Date(row.expires_at) <= new Date()) throw new UnauthenticatedError('API key has expired');
+    const actor = principal(row, 'API_KEY', null, row.key_id);
+    if (!row.last_used_at || Date.now() - new Date(row.last_used_at).getTime() > LAST_USED_RESOLUTION_MS) {
+      await this.store.system((em) => em.execute('update api_keys set last_used_at = now() where id = ?', [row.key_id]));
+    }
+    return actor;
   }
 
   private async authenticateAccessToken(token: string): Promise<Actor> {
     const claims = await verifyAccessToken(this.signingKey, token);
     if (claims === 'EXPIRED') throw new UnauthenticatedError('access token has expired: call refreshSession');
     if (claims === 'INVALID') throw new UnauthenticatedError('access token is not valid');
-    return this.store.system(async (em) => {
-      const [row] = await em.execute<(PrincipalRow & { revoked_at: string | null; expires_at: string })[]>(
-        `select s.revoked_at, s.expires_at, ${PRINCIPAL_COLUMNS}
-           from sessions s join users u on u.id = s.user_id join organizations o on o.id = s.organization_id
-          where s.id = ? and s.user_id = ?`,
-        [claims.sessionId, claims.userId],
-      );
-      if (!row || row.revoked_at || new Date(row.expires_at) <= new Date()) {
-        throw new UnauthenticatedError('session has ended: sign in again');
-      }
-      return principal(row, 'SESSION', claims.sessionId, null);
-    });
+    const [row] = await this.store.systemRead<PrincipalRow & { revoked_at: Date | string | null; expires_at: Date | string }>(
+      `select s.revoked_at, s.expires_at, ${PRINCIPAL_COLUMNS}
+         from sessions s join users u on u.id = s.user_id join organizations o on o.id = s.organization_id
+        where s.id = $1::uuid and s.user_id = $2::uuid`,
+      [claims.sessionId, claims.userId],
+    );
+    if (!row || row.revoked_at || new Date(row.expires_at) <= new Date()) {
+      throw new UnauthenticatedError('session has ended: sign in again');
+    }
+    return principal(row, 'SESSION', claims.sessionId, null);
   }
 
   async login(email: string, password: string, origin: Origin): Promise<SessionTokens> {

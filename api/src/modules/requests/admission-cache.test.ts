@@ -6,6 +6,7 @@
 import { inject, afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { createPostgresDatabase } from '../../../test/servers.ts';
 import { createTestApp, createUserWithKey, ok, setupFirstOrg, superuserQuery, type Caller, type Org, type TestApp } from '../../../test/harness.ts';
+import { AuditService } from '../audit/audit.service.ts';
 import { postgresDatasource, workflow } from './requests.fixture.ts';
 
 let t: TestApp;
@@ -157,4 +158,53 @@ it('lets concurrent configuration changes and submissions of one organization al
   ]);
   expect(outcomes.slice(0, 6)).toEqual(Array(6).fill('MutationCreateUserSuccess'));
   expect(outcomes.slice(6)).toEqual(Array(4).fill('MutationSubmitQuerySuccess'));
+});
+
+it('records a fast read in one round trip while the chain is where this server left it, and takes the lock when another server moved it', async () => {
+  const { store, bus, audit } = t.app.services;
+  // Another replica: the same store and key, its own idea of where the chain is.
+  const otherServer = new AuditService(store, bus, (audit as unknown as { hmacKey: Buffer }).hmacKey);
+  const origin = { actorId: null, actorType: 'SYSTEM', ipAddress: null, userAgent: null, source: 'SYSTEM' } as const;
+  const elsewhere = (action: string) => store.tenant(org.orgId, (em) => otherServer.append(em, org.orgId, origin, { action, targetType: 'Test' }));
+  const requests = async () => (await superuserQuery<{ n: number }>(t.databaseUrl!, 'select count(*)::int as n from query_requests', []))[0]!.n;
+  const discards = async () => (await superuserQuery<{ n: number }>(t.databaseUrl!, "select count(*)::int as n from audit_events where action = 'QUERY_RUN_DISCARDED'", []))[0]!.n;
+  const service = t.app.services.queryRequests as unknown as { runOnEngine: (...args: unknown[]) => Promise<unknown> };
+  const original = service.runOnEngine.bind(service);
+  const pipelined = vi.spyOn(store, 'pipelined');
+  const locked = vi.spyOn(audit, 'lockChain');
+  try {
+    expect((await submit(READ, analyst, { execute: true })).data).toMatchObject({ status: 'EXECUTED' });
+    pipelined.mockClear();
+    locked.mockClear();
+    const unlocked = (await submit(READ, analyst, { execute: true })).data!;
+    expect(unlocked).toMatchObject({ status: 'EXECUTED', result: { rows: [[1, '***', '***']] } });
+    expect(await actionsOf(unlocked.id)).toEqual(['QUERY_SUBMITTED', 'QUERY_ANALYZED', 'QUERY_APPROVED', 'QUERY_EXECUTION_STARTED', 'QUERY_EXECUTED']);
+    expect([pipelined.mock.calls.length, locked.mock.calls.length]).toEqual([1, 0]);
+
+    // A sign-in elsewhere moves the chain, not the configuration: the unlocked write fails whole, the locked one stands.
+    await elsewhere('USER_LOGIN');
+    let before = await requests();
+    const relocked = (await submit(READ, analyst, { execute: true })).data!;
+    expect(relocked).toMatchObject({ status: 'EXECUTED' });
+    expect(await actionsOf(relocked.id)).toEqual(['QUERY_SUBMITTED', 'QUERY_ANALYZED', 'QUERY_APPROVED', 'QUERY_EXECUTION_STARTED', 'QUERY_EXECUTED']);
+    expect(await requests()).toBe(before + 1);
+    expect(locked).toHaveBeenCalledTimes(1);
+
+    // A configuration change elsewhere while the read runs: neither write keeps the result; judged again.
+    vi.spyOn(service, 'runOnEngine').mockImplementationOnce(async (...args: unknown[]) => {
+      await elsewhere('GRANT_UPSERTED');
+      return original(...args);
+    });
+    before = await requests();
+    const discarded = await discards();
+    expect((await submit(READ, analyst, { execute: true })).data).toMatchObject({ status: 'EXECUTED' });
+    expect(await requests()).toBe(before + 1);
+    expect(await discards()).toBe(discarded + 1);
+  } finally {
+    pipelined.mockRestore();
+    locked.mockRestore();
+    vi.restoreAllMocks();
+  }
+  const chain = ok(await t.gql<{ verifyAuditChain: { ok: boolean; checked: number } }>('query { verifyAuditChain { ok checked } }', {}, org.admin));
+  expect(chain.verifyAuditChain.ok).toBe(true);
 });

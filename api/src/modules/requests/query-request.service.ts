@@ -310,23 +310,47 @@ export class QueryRequestService {
     const runnable: Runnable = { ...assessed, datasource: inputs.datasource, policies: inputs.maskingPolicies };
     const ran = await this.runOnEngine(runnable, input.query);
     const by = auditOriginOf(actor, origin);
-    const request = await this.store.tenant(actor.orgId, async (em) => {
-      if ((await this.audit.lockChain(em, actor.orgId)) !== inputs.configVersion) {
-        await this.audit.append(em, actor.orgId, by, {
-          action: 'QUERY_RUN_DISCARDED',
-          targetType: 'Datasource',
-          targetId: inputs.datasource.id,
-          metadata: { sqlHash: sha256(input.query), reason: 'the configuration changed while the read ran; its result was dropped and the submission judged again' },
-        });
-        return null;
-      }
+    const record = async (em: EntityManager) => {
       const request = await this.recordSubmission(em, actor, origin, input, inputs.datasource, assessed, null);
       await this.audit.append(em, actor.orgId, by, { action: 'QUERY_EXECUTION_STARTED', targetType: 'QueryRequest', targetId: request.id });
       await this.recordRun(em, actor.orgId, by, request, runnable, ran);
       return request;
-    });
+    };
+    const request =
+      (await this.recordWithoutLock(actor.orgId, inputs.configVersion, record)) ??
+      (await this.store.tenant(actor.orgId, async (em) => {
+        if ((await this.audit.lockChain(em, actor.orgId)) !== inputs.configVersion) {
+          await this.audit.append(em, actor.orgId, by, {
+            action: 'QUERY_RUN_DISCARDED',
+            targetType: 'Datasource',
+            targetId: inputs.datasource.id,
+            metadata: { sqlHash: sha256(input.query), reason: 'the configuration changed while the read ran; its result was dropped and the submission judged again' },
+          });
+          return null;
+        }
+        return record(em);
+      }));
     if (request) this.publish(request);
     return request;
+  }
+
+  /**
+   * `record` written in one round trip, its audit events continuing the chain from where this server last saw it
+   * (AuditService.continueKnownChain): taken only if that head and the configuration version are still current
+   * when it is written. Null when the head is unknown or has moved on; nothing was written then, and the caller
+   * takes the chain lock instead.
+   */
+  private async recordWithoutLock<T>(orgId: string, configVersion: number, record: (em: EntityManager) => Promise<T>): Promise<T | null> {
+    try {
+      return await this.store.pipelined(orgId, async (em) => {
+        if (!this.audit.continueKnownChain(em, orgId, configVersion)) return null;
+        const value = await record(em);
+        return { value, closing: this.audit.closingStatement(em, orgId) };
+      });
+    } catch (error) {
+      if (this.audit.chainMoved(error)) return null;
+      throw error;
+    }
   }
 
   /**
