@@ -11,13 +11,19 @@ import { PAGE_SIZE } from './helpers.ts';
 
 const PAGE_ARGUMENTS = new Set(['first', 'last']);
 
+/** Per document: yoga's parser cache hands the same DocumentNode to every request with the same text. */
+const sizedByVariable = new WeakMap<DocumentNode, boolean>();
+
 function sizesPagesByVariable(document: DocumentNode): boolean {
+  const known = sizedByVariable.get(document);
+  if (known !== undefined) return known;
   let found = false;
   visit(document, {
     Argument(node) {
       if (PAGE_ARGUMENTS.has(node.name.value) && node.value.kind === Kind.VARIABLE) found = true;
     },
   });
+  sizedByVariable.set(document, found);
   return found;
 }
 
