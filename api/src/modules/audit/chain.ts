@@ -40,19 +40,21 @@ export function canonicalBytes(row: ChainedFields): Buffer {
     row.userAgent ?? null,
     row.createdAt.toISOString(),
   ];
-  const parts: Buffer[] = [];
+  // One buffer, sized first: the fields are written in place instead of as 20-odd small buffers joined.
+  let size = 0;
+  for (const field of fields) size += 4 + (field === null ? 0 : Buffer.byteLength(field, 'utf8'));
+  const bytes = Buffer.allocUnsafe(size);
+  let offset = 0;
   for (const field of fields) {
-    const length = Buffer.alloc(4);
     if (field === null) {
-      length.writeUInt32BE(NULL_LENGTH);
-      parts.push(length);
+      offset = bytes.writeUInt32BE(NULL_LENGTH, offset);
     } else {
-      const bytes = Buffer.from(field, 'utf8');
-      length.writeUInt32BE(bytes.length);
-      parts.push(length, bytes);
+      const length = bytes.write(field, offset + 4, 'utf8');
+      bytes.writeUInt32BE(length, offset);
+      offset += 4 + length;
     }
   }
-  return Buffer.concat(parts);
+  return bytes;
 }
 
 export function chainHash(key: Buffer, row: ChainedFields, previousHash: string | null): string {
