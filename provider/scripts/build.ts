@@ -14,20 +14,23 @@ export const PROVIDER_VERSION = '0.1.0';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-// Terraform starts the provider several times per command: Node's compile cache (Node >= 22.1) saves most of
-// the bundle's parse and compile time after the first start.
+// launch.cjs runs provider.cjs from a V8 code cache (src/launch/code-cache.ts): Terraform starts the provider
+// three times per plan.
 const LAUNCHER = `#!/bin/sh
 # terraform-provider-accessflow: runs the bundled provider on Node.js >= 20 (ACCESSFLOW_PROVIDER_NODE or node on PATH).
-export NODE_COMPILE_CACHE="\${NODE_COMPILE_CACHE:-\${TMPDIR:-/tmp}/accessflow-provider-compile-cache}"
-exec "\${ACCESSFLOW_PROVIDER_NODE:-node}" "$(dirname "$0")/provider.cjs" "$@"
+exec "\${ACCESSFLOW_PROVIDER_NODE:-node}" "$(dirname "$0")/launch.cjs" "$@"
 `;
 
-/** Writes provider.cjs and the launcher `executable` into `outDir`. */
+/** Writes provider.cjs, launch.cjs and the launcher `executable` into `outDir`. */
 export async function bundle(outDir: string, executable = 'terraform-provider-accessflow'): Promise<string> {
   await mkdir(outDir, { recursive: true });
   await build({
-    entryPoints: [join(root, 'src', 'main.ts')],
-    outfile: join(outDir, 'provider.cjs'),
+    entryPoints: [
+      { in: join(root, 'src', 'main.ts'), out: 'provider' },
+      { in: join(root, 'src', 'launch.ts'), out: 'launch' },
+    ],
+    outdir: outDir,
+    outExtension: { '.js': '.cjs' },
     bundle: true,
     platform: 'node',
     // CommonJS: every Node built-in is then a plain require(). An ES module would import built-ins through ESM

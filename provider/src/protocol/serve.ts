@@ -7,9 +7,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import protobuf from 'protobufjs/light.js';
-import { PROTOCOL } from '../generated/protocol.ts';
+import { SERVICES } from '../generated/protocol.ts';
 import { createServerCertificate } from './certificate.ts';
+import { deserializer, serializer } from './codecs.ts';
 
 export const MAGIC_COOKIE_KEY = 'TF_PLUGIN_MAGIC_COOKIE';
 export const MAGIC_COOKIE_VALUE = 'd602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2';
@@ -17,36 +17,24 @@ export const MAGIC_COOKIE_VALUE = 'd602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a
 /** One async function per tfplugin6 RPC the provider implements (request and response as plain objects). */
 export type ProviderHandlers = Record<string, (request: never) => Promise<object>>;
 
-/** Plain objects in and out of the handlers, as @grpc/proto-loader would give them. */
-const CONVERSION: protobuf.IConversionOptions = { longs: Number, enums: String, defaults: false, oneofs: true };
-
-/**
- * The gRPC service definition of one protobuf service from the precompiled descriptor (src/generated/protocol.ts):
- * no .proto parsing and no descriptor-proto encoding at start, and a message's codec is built on its first use.
- */
-function serviceDefinition(root: protobuf.Root, name: string): grpc.ServiceDefinition {
-  const service = root.lookupService(name);
-  const methods = service.methodsArray.map((method) => {
-    method.resolve();
-    const request = method.resolvedRequestType;
-    const response = method.resolvedResponseType;
-    if (!request || !response) throw new Error(`${name}.${method.name}: unresolved message types`);
-    const serialize = (type: protobuf.Type) => (value: object) => Buffer.from(type.encode(type.fromObject(value)).finish());
-    const deserialize = (type: protobuf.Type) => (bytes: Buffer) => type.toObject(type.decode(bytes), CONVERSION);
-    return [
+/** The gRPC service definition of one protobuf service, its messages (de)serialized by pbjs's static codecs. */
+function serviceDefinition(name: string): grpc.ServiceDefinition {
+  const methods = SERVICES[name];
+  if (!methods) throw new Error(`no protobuf service ${name}`);
+  return Object.fromEntries(
+    methods.map((method) => [
       method.name,
       {
         path: `/${name}/${method.name}`,
-        requestStream: method.requestStream === true,
-        responseStream: method.responseStream === true,
-        requestSerialize: serialize(request),
-        requestDeserialize: deserialize(request),
-        responseSerialize: serialize(response),
-        responseDeserialize: deserialize(response),
+        requestStream: method.requestStream,
+        responseStream: method.responseStream,
+        requestSerialize: serializer(method.request),
+        requestDeserialize: deserializer(method.request),
+        responseSerialize: serializer(method.response),
+        responseDeserialize: deserializer(method.response),
       },
-    ];
-  });
-  return Object.fromEntries(methods) as grpc.ServiceDefinition;
+    ]),
+  ) as grpc.ServiceDefinition;
 }
 
 export interface Served {
@@ -68,7 +56,6 @@ export async function serve(options: ServeOptions): Promise<Served> {
   const env = options.env ?? process.env;
   const versions = (env['PLUGIN_PROTOCOL_VERSIONS'] ?? '6').split(',');
   if (!versions.includes('6')) throw new Error(`Terraform offers plugin protocol ${versions.join(',')}; this provider speaks 6 only (Terraform ≥ 1.0)`);
-  const root = protobuf.Root.fromJSON(PROTOCOL as protobuf.INamespace);
   // No channelz: its per-call bookkeeping cost a few per cent of a plan, and nothing here reads it.
   const server = new grpc.Server({ 'grpc.max_receive_message_length': 256 * 1024 * 1024, 'grpc.max_send_message_length': 256 * 1024 * 1024, 'grpc.enable_channelz': 0 });
 
@@ -85,14 +72,14 @@ export async function serve(options: ServeOptions): Promise<Served> {
     };
     provider[name] = unary;
   }
-  server.addService(serviceDefinition(root, 'tfplugin6.Provider'), provider);
-  server.addService(serviceDefinition(root, 'plugin.GRPCController'), {
+  server.addService(serviceDefinition('tfplugin6.Provider'), provider);
+  server.addService(serviceDefinition('plugin.GRPCController'), {
     Shutdown: (_call: grpc.ServerUnaryCall<object, object>, callback: grpc.sendUnaryData<object>) => {
       callback(null, {});
       setImmediate(options.onShutdown);
     },
   });
-  server.addService(serviceDefinition(root, 'plugin.GRPCStdio'), {
+  server.addService(serviceDefinition('plugin.GRPCStdio'), {
     // Everything the provider prints goes to stderr, which go-plugin already forwards: nothing to stream.
     StreamStdio: (call: grpc.ServerWritableStream<object, object>) => call.end(),
   });
