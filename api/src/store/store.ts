@@ -184,7 +184,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     },
     afterCommit: (em, effect) => {
       const effects = pendingEffects.get(em);
-      if (!effects) throw new Error('afterCommit needs an entity manager from Store.tenant or Store.system');
+      if (!effects) throw new Error('afterCommit needs an entity manager from Store.tenant, Store.system or Store.pipelined');
       effects.push(effect);
     },
     migrate: async () => (await orm.migrator.up()).map((m) => m.name),

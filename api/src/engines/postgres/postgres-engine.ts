@@ -4,9 +4,9 @@
  * A request on a pooled connection:
  *
  *   each statement: Parse/Bind/Describe/Execute/Sync in one round trip (see pipeline.ts), the last one with a row
- *   limit; the first is preceded in its round trip by BEGIN [READ ONLY]; SET LOCAL statement_timeout = …;
- *   SET LOCAL search_path = public; SET LOCAL DateStyle = 'ISO'; SET LOCAL bytea_output = 'hex', and a read's last
- *   one followed by the catalog lookup of its result columns' sources
+ *   limit; the first is preceded in its round trip by BEGIN [READ ONLY] and the transaction-local settings
+ *   (search_path = public, DateStyle = ISO, bytea_output = hex, statement_timeout), and a read's last one followed
+ *   by the catalog lookup of its result columns' sources
  *   COMMIT (a write)
  *   ROLLBACK (a read, and on any error) and DISCARD ALL — for a read after its result is handed back, so the caller
  *   does not wait for them; the connection returns to the pool only when both succeeded
@@ -343,15 +343,16 @@ interface CatalogLookup {
 
 /** What a request's transaction starts with. The numbers are ours (validated integers), not user input. */
 function transactionOpening(readOnly: boolean, timeoutMs: number): PipelineStep[] {
-  return [
-    readOnly ? 'BEGIN READ ONLY' : 'BEGIN',
-    // With no timeout configured the server's/role's own statement_timeout is left in force.
-    ...(timeoutMs > 0 ? [`SET LOCAL statement_timeout = ${timeoutMs}`] : []),
+  const settings = [
     // Unqualified names resolve to `public`, the schema grants assume for them (never a role's own path).
-    'SET LOCAL search_path = public',
-    "SET LOCAL DateStyle = 'ISO'",
-    "SET LOCAL bytea_output = 'hex'",
-  ].map((text) => ({ text, values: [], limit: 0, keepRows: false, describe: false }));
+    "set_config('search_path', 'public', true)",
+    "set_config('DateStyle', 'ISO', true)",
+    "set_config('bytea_output', 'hex', true)",
+    // With no timeout configured the server's/role's own statement_timeout is left in force.
+    ...(timeoutMs > 0 ? [`set_config('statement_timeout', '${timeoutMs}', true)`] : []),
+  ];
+  // set_config(…, true) is SET LOCAL; one statement sets them all.
+  return [readOnly ? 'BEGIN READ ONLY' : 'BEGIN', `SELECT ${settings.join(', ')}`].map((text) => ({ text, values: [], limit: 0, keepRows: false, describe: false }));
 }
 
 /** Rows of (rel, num, schema, table, column) for the given columns that come from a table-like relation. */
