@@ -100,6 +100,21 @@ function outputAttributeType(field: GraphQLField<unknown, unknown>): AttributeTy
   return scalarType(getNamedType(type).name);
 }
 
+/**
+ * `versions.<name>` when the object type keeps an input field per version only (a query template's `body`): a
+ * `versions` list whose items have `version` and the field, and `currentVersion` naming the current one.
+ */
+function currentVersionField(object: GraphQLObjectType, name: string): string | null {
+  const outputs = object.getFields();
+  const versions = outputs['versions'];
+  if (!versions || !outputs['currentVersion']) return null;
+  const item = getNamedType(versions.type);
+  if (!isObjectType(item)) return null;
+  const fields = item.getFields();
+  const field = fields[name];
+  return fields['version'] && field && isScalarLike(field.type) ? `versions.${name}` : null;
+}
+
 function successDataType(schema: GraphQLSchema, mutation: GraphQLField<unknown, unknown>): GraphQLObjectType | null {
   const union = getNamedType(mutation.type);
   const successName = `Mutation${mutation.name.charAt(0).toUpperCase()}${mutation.name.slice(1)}Success`;
@@ -188,7 +203,7 @@ export function deriveResources(sdl: string): Derived {
       attributes.push(
         attribute({
           name,
-          field: readable || type.kind === 'objects' ? field.name : null,
+          field: readable || type.kind === 'objects' ? field.name : currentVersionField(object, field.name),
           input: field.name,
           type,
           required,

@@ -14,7 +14,10 @@ export type AttributeType =
 export interface AttributeSpec {
   /** Terraform attribute name (snake_case). */
   name: string;
-  /** The field of the GraphQL object type that reads it back; null when the server never returns it. */
+  /**
+   * The field of the GraphQL object type that reads it back; `versions.<field>` for a field kept per version (read
+   * from the version numbered `currentVersion`); null when the server never returns it.
+   */
   field: string | null;
   /** The field of the upsert input that sets it; null for a read-only attribute. */
   input: string | null;

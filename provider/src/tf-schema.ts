@@ -1,5 +1,6 @@
 /** tfplugin6 Schema messages built from the generated resource specs. */
 import type { AttributeSpec, AttributeType, ResourceSpec } from './spec.ts';
+import { VERSIONS } from './values.ts';
 
 export interface SchemaAttribute {
   name: string;
@@ -119,6 +120,10 @@ export const PROVIDER_SCHEMA: Schema = schema('AccessFlow: governance objects as
 export function selectionOf(resource: ResourceSpec): string {
   return resource.attributes
     .filter((a) => a.field !== null)
-    .map((a) => (a.type.kind === 'objects' ? `${a.field} { ${a.type.attributes.map((n) => n.field).join(' ')} }` : a.field))
+    .map((a) => {
+      if (a.type.kind === 'objects') return `${a.field} { ${a.type.attributes.map((n) => n.field).join(' ')} }`;
+      const versioned = a.field?.startsWith(VERSIONS) ? a.field.slice(VERSIONS.length) : null;
+      return versioned ? `currentVersion versions { version ${versioned} }` : a.field;
+    })
     .join(' ');
 }

@@ -78,9 +78,19 @@ function fromServerValue(type: AttributeType, value: unknown): TfValue {
   }
 }
 
+/** The prefix of a field kept per version (AttributeSpec.field). */
+export const VERSIONS = 'versions.';
+
+/** The server's value of `field`; for `versions.<name>`, that field of the version numbered `currentVersion`. */
+function serverValue(node: Record<string, unknown>, field: string): unknown {
+  if (!field.startsWith(VERSIONS)) return node[field];
+  const versions = Array.isArray(node['versions']) ? (node['versions'] as Record<string, unknown>[]) : [];
+  return versions.find((version) => version['version'] === node['currentVersion'])?.[field.slice(VERSIONS.length)];
+}
+
 /** What the server returned for each settable attribute, canonically encoded (kept in private state). */
 export function serverForms(attributes: AttributeSpec[], node: Record<string, unknown>): Record<string, string> {
-  return Object.fromEntries(attributes.filter((a) => a.field !== null && a.input !== null).map((a) => [a.name, canonical(fromServerValue(a.type, node[a.field ?? '']))]));
+  return Object.fromEntries(attributes.filter((a) => a.field !== null && a.input !== null).map((a) => [a.name, canonical(fromServerValue(a.type, serverValue(node, a.field ?? '')))]));
 }
 
 /**
@@ -97,7 +107,7 @@ export function stateFromServer(attributes: AttributeSpec[], node: Record<string
     if (attribute.writeOnly) state[attribute.name] = null;
     else if (attribute.field === null) state[attribute.name] = kept === UNKNOWN ? null : kept;
     else {
-      const fresh = fromServerValue(attribute.type, node[attribute.field]);
+      const fresh = fromServerValue(attribute.type, serverValue(node, attribute.field));
       const same = forms[attribute.name] === canonical(fresh) || (kept === null ? emptyAsNull && isEmpty(fresh) : semanticallyEqual(attribute.type, kept, fresh));
       state[attribute.name] = kept !== UNKNOWN && same ? kept : fresh;
     }

@@ -235,6 +235,10 @@ function endToEnd(binary: string) {
   it('shows server-side drift, including a password changed elsewhere, and repairs it', async () => {
     await gql(`mutation { upsertUserGroup(input: { name: "analysts", description: "changed by hand", memberIds: [] }) { __typename } }`);
     await gql(`mutation($id: ID!) { deleteMaskingPolicy(id: $id) { __typename } }`, { id: ids['accessflow_masking_policy'] });
+    // A new version of the template's body, written elsewhere: the body is read from the current version.
+    await gql(`mutation($input: UpsertQueryTemplateInput!) { upsertQueryTemplate(input: $input) { __typename } }`, {
+      input: { name: 'orders-by-region', description: 'Orders of one region', datasourceId: ids['accessflow_datasource'], visibility: 'TEAM', body: 'SELECT id FROM public.orders WHERE region = :region' },
+    });
     const ds = await gql<{ datasource: Record<string, unknown> }>(`query($id: ID!) { datasource(id: $id) { name dbType host port databaseName username } }`, { id: ids['accessflow_datasource'] });
     await gql(`mutation($input: UpsertDatasourceInput!) { upsertDatasource(input: $input) { __typename } }`, {
       input: { ...ds.datasource, password: 'changed-by-hand', reviewPlanId: ids['accessflow_review_plan'], verifyConnection: false },
@@ -245,8 +249,15 @@ function endToEnd(binary: string) {
     expect(planned.stdout).toMatch(/accessflow_masking_policy\.email will be created/);
     expect(planned.stdout).toMatch(/accessflow_datasource\.shop will be updated in-place/);
     expect(planned.stdout).toMatch(/The secret was changed outside Terraform/);
+    expect(planned.stdout).toMatch(/accessflow_query_template\.orders_by_region will be updated in-place/);
+    expect(planned.stdout).toMatch(/~ body\s+= "SELECT id FROM public\.orders WHERE region = :region" -> "SELECT id, total FROM public\.orders WHERE region = :region"/);
     await apply();
     await plan(0);
+    const template = await gql<{ queryTemplate: { currentVersion: number; versions: { version: number; body: string }[] } }>(
+      `query($id: ID!) { queryTemplate(id: $id) { currentVersion versions { version body } } }`,
+      { id: ids['accessflow_query_template'] },
+    );
+    expect(template.queryTemplate.versions.find((v) => v.version === template.queryTemplate.currentVersion)?.body).toBe('SELECT id, total FROM public.orders WHERE region = :region');
     const fixed = await gql<{ datasource: { passwordVersion: number } }>(`query($id: ID!) { datasource(id: $id) { passwordVersion } }`, { id: ids['accessflow_datasource'] });
     expect(fixed.datasource.passwordVersion).toBeGreaterThanOrEqual(4);
     ids['accessflow_masking_policy'] = String((await ws.state()).resources.find((r) => r.type === 'accessflow_masking_policy')?.instances[0]?.attributes['id']);

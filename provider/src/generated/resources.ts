@@ -1653,7 +1653,7 @@ export const RESOURCES: ResourceSpec[] = [
         }
       },
       {
-        "field": null,
+        "field": "versions.body",
         "input": "body",
         "required": true,
         "optional": false,

@@ -90,6 +90,11 @@ export class DataAccessflowQueryTemplate extends cdktn.TerraformDataSource {
     return this._id;
   }
 
+  // body - computed: true, optional: false, required: false
+  public get body() {
+    return this.getStringAttribute('body');
+  }
+
   // datasource_id - computed: true, optional: false, required: false
   public get datasourceId() {
     return this.getStringAttribute('datasource_id');
