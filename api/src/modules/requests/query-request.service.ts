@@ -30,7 +30,7 @@ import { RISK_LEVELS, type Approver } from '../review/review-plan.entity.ts';
 import { eligibleApprover, reviewPlanOf } from '../review/approvers.ts';
 import { route } from '../routing/evaluate.ts';
 import { routingFacts, type RoutingPolicyService } from '../routing/routing-policy.service.ts';
-import { rewriteForRowSecurity, RowSecurityUnrewritable, type RowPredicate } from '../rowsecurity/rewrite.ts';
+import { rewriteForRowSecurity, RowSecurityUnrewritable, type RewriteResult, type RowPredicate } from '../rowsecurity/rewrite.ts';
 import type { RowSecurityPolicyService } from '../rowsecurity/row-security-policy.service.ts';
 import { accessOf, assertAllowed, assertRoleMay, defaultSchemaOf } from './admission.ts';
 import { AdmissionCache, type AdmissionInputs } from './admission-cache.ts';
@@ -125,6 +125,8 @@ interface Assessment {
   groupIds: readonly string[];
   access: EffectiveAccess;
   predicates: RowPredicate[];
+  /** The statements rewritten for row security with `predicates`, as admitted. */
+  rowSecured: RewriteResult;
   plan: Awaited<ReturnType<typeof reviewPlanOf>>;
   risk: ReturnType<typeof analyzeRisk>;
   routing: Routing;
@@ -166,6 +168,8 @@ interface Claim {
   groupIds: readonly string[];
   policies: MaskingPolicy[];
   predicates: RowPredicate[];
+  /** The row-security rewrite by these predicates when it was made at admission (a run at once), else made at the run. */
+  rowSecured?: RewriteResult;
 }
 
 /** What a run needs besides its request. */
@@ -375,8 +379,8 @@ export class QueryRequestService {
     // A concurrent submission with the same clientRequestId: the other one stands.
     await flushOrConflict(em, `a request with clientRequestId ${input.clientRequestId} already exists`);
     const runNow = input.execute === true && request.status === 'APPROVED' && !request.scheduledFor;
-    const { classification, access, groupIds, predicates } = assessed;
-    return { request, claim: runNow ? await this.claim(em, actor, auditOriginOf(actor, origin), { request, datasource, classification, access, groupIds, predicates }) : null };
+    const { classification, access, groupIds, predicates, rowSecured } = assessed;
+    return { request, claim: runNow ? await this.claim(em, actor, auditOriginOf(actor, origin), { request, datasource, classification, access, groupIds, predicates, rowSecured }) : null };
   }
 
   /** The request row of a judged submission, its QUERY_SUBMITTED event and its decision record. */
@@ -418,10 +422,11 @@ export class QueryRequestService {
    * (a statement it cannot filter is refused now, not after a reviewer approved it), risk-scored and routed.
    */
   private async assess(inputs: AdmissionInputs, actor: Actor, origin: Origin, query: string, ai?: AiVerdict): Promise<Assessment> {
-    const { classification, groupIds, access, predicates, plan: planned, risk: rules, canonicalHash } = await this.admit(inputs, actor, query);
+    const { plan: planned, risk: rules, ...admitted } = await this.admit(inputs, actor, query);
+    const { classification, groupIds } = admitted;
     const { datasource } = inputs;
     // AI review (FEATURES E2): the submission waits in PENDING_AI; the AI review job comes back here with a verdict.
-    if (!ai && needsAiReview(datasource, planned)) return { classification, groupIds, access, predicates, plan: planned, risk: rules, routing: AWAITING_AI, canonicalHash };
+    if (!ai && needsAiReview(datasource, planned)) return { ...admitted, plan: planned, risk: rules, routing: AWAITING_AI };
     const risk = ai ? withAiVerdict(rules, ai) : rules;
     const facts = routingFacts({
       datasource,
@@ -443,7 +448,7 @@ export class QueryRequestService {
           policy: { id: decision.policyId, name: decision.policyName, action: decision.action },
         }
       : { ...routeByPlan(classification, risk.level, planned, datasource), policy: null };
-    return { classification, groupIds, access, predicates, plan, risk, routing: ai ? failClosed(routing, ai) : routing, canonicalHash };
+    return { ...admitted, plan, risk, routing: ai ? failClosed(routing, ai) : routing };
   }
 
   /** Everything of `assess` before routing: what every path into execution (break-glass too) must pass. */
@@ -452,9 +457,9 @@ export class QueryRequestService {
     const classification = await classify(datasource.dbType, query);
     assertRoleMay(actor.role, classification);
     assertAllowed(access, classification, datasource);
-    await filtered(datasource, classification, query, predicates);
+    const rowSecured = await filtered(datasource, classification, query, predicates);
     const risk = analyzeRisk(classification, query, access, classified);
-    return { classification, groupIds, access, predicates, plan, risk, canonicalHash: await canonicalHashOf(datasource.dbType, query) };
+    return { classification, groupIds, access, predicates, rowSecured, plan, risk, canonicalHash: await canonicalHashOf(datasource.dbType, query) };
   }
 
   /**
@@ -542,7 +547,7 @@ export class QueryRequestService {
         },
       });
       this.store.afterCommit(em, () => void this.bus.publish(breakGlassTopic(actor.orgId), { id: request.id }));
-      return this.claim(em, actor, by, { request, datasource, classification: admitted.classification, access: admitted.access, groupIds: admitted.groupIds, predicates: admitted.predicates });
+      return this.claim(em, actor, by, { request, datasource, classification: admitted.classification, access: admitted.access, groupIds: admitted.groupIds, predicates: admitted.predicates, rowSecured: admitted.rowSecured });
     });
     return this.run(actor.orgId, by, claim);
   }
@@ -947,12 +952,12 @@ export class QueryRequestService {
   }
 
   /** Runs a statement admitted for a run on its engine; a database's refusal is an outcome, not an exception. */
-  private async runOnEngine({ datasource, classification, access, predicates }: Runnable, sqlText: string): Promise<RunOutcome> {
+  private async runOnEngine({ datasource, classification, access, predicates, rowSecured }: Runnable, sqlText: string): Promise<RunOutcome> {
     // FEATURES B3: a proven read goes to the replica when there is one; a replica that cannot be reached (not a
     // statement that fails there) sends it to the primary, and the fallback is audited with the run.
     let target: RunOutcome['target'] = { on: 'PRIMARY', replicaError: null };
     try {
-      const rewritten = await filtered(datasource, classification, sqlText, predicates);
+      const rewritten = rowSecured ?? (await filtered(datasource, classification, sqlText, predicates));
       const maxRows = Math.min(access.maxRows ?? datasource.maxRowsPerQuery, datasource.maxRowsPerQuery);
       const execution = { statements: rewritten.statements, readOnly: classification.readOnly, maxRows };
       const engine = engineFor(datasource.dbType);
