@@ -18,7 +18,9 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 // three times per plan.
 const LAUNCHER = `#!/bin/sh
 # terraform-provider-accessflow: runs the bundled provider on Node.js >= 20 (ACCESSFLOW_PROVIDER_NODE or node on PATH).
-exec "\${ACCESSFLOW_PROVIDER_NODE:-node}" "$(dirname "$0")/launch.cjs" "$@"
+# \${0%/*} is dirname without starting one more process.
+case "$0" in */*) here="\${0%/*}" ;; *) here=. ;; esac
+exec "\${ACCESSFLOW_PROVIDER_NODE:-node}" "$here/launch.cjs" "$@"
 `;
 
 /** Writes provider.cjs, launch.cjs and the launcher `executable` into `outDir`. */
