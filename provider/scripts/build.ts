@@ -1,6 +1,6 @@
 /**
- * Packages the provider: an esbuild bundle (dist/provider.cjs, every npm dependency and the protobuf descriptor
- * inside) and a `sh` launcher named as Terraform expects. `mirror` lays the package out as a filesystem
+ * Packages the provider: an esbuild bundle (dist/provider.cjs, every npm dependency and the protobuf codecs
+ * inside), its entry dist/launch.cjs (runs it from a code cache) and a `sh` launcher named as Terraform expects. `mirror` lays the package out as a filesystem
  * mirror for `terraform init -plugin-dir=<dir>`. Run: `node scripts/build.ts [outDir] [--mirror <dir>]`.
  */
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
