@@ -10,12 +10,12 @@ import { createHash } from 'node:crypto';
 import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { homedir, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 
 /**
- * A directory only this user can write to. V8 trusts a code cache's contents (it checks versions and the source
- * length, nothing more), so a cache another user could plant would run their code: never use one that is not
+ * A directory only this user can write to. V8 trusts a code cache's contents (it checks its version, flags and
+ * the source's length, nothing more), so a cache another user could plant would run their code: never use one that is not
  * ours or that others may write.
  */
 export function privateDirectory(path: string): boolean {
@@ -68,13 +68,18 @@ export function runWithCodeCache(file: string, cacheDir: string | null): CodeCac
           if (/^provider-[0-9a-f]{32}\.v8$/.test(name) && join(cacheDir, name) !== cacheFile) rmSync(join(cacheDir, name), { force: true });
         }
       } catch {
-        // A read-only or full disk: the next start compiles again.
+        // A read-only or full disk: the next start compiles again (and nothing may throw on the way out).
+        try {
+          rmSync(partial, { force: true });
+        } catch {
+          // Nothing was written.
+        }
       }
     });
   }
   const bundled = new Module(file);
   bundled.filename = file;
   const wrapper = script.runInThisContext() as (exports: object, require: NodeJS.Require, module: Module, filename: string, dirname: string) => void;
-  wrapper.call(bundled.exports, bundled.exports, createRequire(file), bundled, file, join(file, '..'));
+  wrapper.call(bundled.exports, bundled.exports, createRequire(file), bundled, file, dirname(file));
   return outcome;
 }
