@@ -51,6 +51,8 @@ describe('the provider bundle run from a V8 code cache', () => {
     expect(second).not.toBe(first);
 
     expect(await launch(bundle, null)).toEqual({ output: 'howdy provider.cjs1', outcome: 'off' });
+    // A directory nothing can be written to (not even by root, as these tests may run): it runs and exits 0.
+    expect(await launch(bundle, '/proc')).toEqual({ output: 'howdy provider.cjs1', outcome: 'miss' });
   });
 
   it('keeps its cache only in a directory no one else can write to', () => {
