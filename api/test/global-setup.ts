@@ -11,6 +11,8 @@ declare module 'vitest' {
     postgresUrl: string;
     mariadbUrl: string;
     redisUrl: string;
+    postgresCertificate: string;
+    mariadbCertificate: string;
   }
 }
 
@@ -19,5 +21,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('postgresUrl', servers.postgresUrl);
   project.provide('mariadbUrl', servers.mariadbUrl);
   project.provide('redisUrl', servers.redisUrl);
+  project.provide('postgresCertificate', servers.postgresCertificate);
+  project.provide('mariadbCertificate', servers.mariadbCertificate);
   return () => servers.stop();
 }

@@ -25,6 +25,9 @@ export interface TestServers {
   readonly postgresUrl: string;
   /** mysql://accessflow:PASSWORD@127.0.0.1:PORT/ — a user with all privileges, WITH GRANT OPTION. */
   readonly mariadbUrl: string;
+  /** PEM of the self-signed certificate each server presents (for 127.0.0.1): no client trusts it unless given it. */
+  readonly postgresCertificate: string;
+  readonly mariadbCertificate: string;
   /** redis://127.0.0.1:PORT */
   readonly redisUrl: string;
   /** Stops the three servers, waits until they are gone, removes their files. Idempotent. */
@@ -77,8 +80,10 @@ export async function startTestServers(): Promise<TestServers> {
   ]);
   if (postgres.status === 'fulfilled' && mariadb.status === 'fulfilled' && redis.status === 'fulfilled') {
     return {
-      postgresUrl: postgres.value,
-      mariadbUrl: mariadb.value,
+      postgresUrl: postgres.value.url,
+      mariadbUrl: mariadb.value.url,
+      postgresCertificate: postgres.value.certificate,
+      mariadbCertificate: mariadb.value.certificate,
       redisUrl: redis.value,
       stop: () => stopSession(session),
     };
@@ -109,7 +114,7 @@ export async function createPostgresDatabase(
 
 // ---------------------------------------------------------------- servers --
 
-async function startPostgres(session: Session, bin: Binaries): Promise<string> {
+async function startPostgres(session: Session, bin: Binaries): Promise<{ url: string; certificate: string }> {
   const dir = await serviceDir(session, 'postgres', 'postgres');
   const data = join(dir, 'data');
   const log = join(dir, 'postgres.log');
@@ -119,7 +124,7 @@ async function startPostgres(session: Session, bin: Binaries): Promise<string> {
       user: 'postgres',
     });
     // TLS next to plain connections (trust authentication accepts both).
-    const { certificate, key } = await selfSignedCertificate(bin, dir, 'postgres');
+    const { certificate, key, pem } = await selfSignedCertificate(bin, dir, 'postgres');
     const settings = [
       '-c ssl=on',
       `-c ssl_cert_file=${certificate}`,
@@ -147,11 +152,11 @@ async function startPostgres(session: Session, bin: Binaries): Promise<string> {
     if (pid !== undefined) session.processes.push({ what: 'PostgreSQL', pid, signal: 'SIGINT' });
     if (startError !== undefined) throw startError;
     if (pid === undefined) throw new Error('pg_ctl reported success but postmaster.pid is missing');
-    return `postgresql://postgres@127.0.0.1:${port}/postgres`;
+    return { url: `postgresql://postgres@127.0.0.1:${port}/postgres`, certificate: pem };
   });
 }
 
-async function startMariadb(session: Session, bin: Binaries): Promise<string> {
+async function startMariadb(session: Session, bin: Binaries): Promise<{ url: string; certificate: string }> {
   const dir = await serviceDir(session, 'mariadb', 'mysql');
   const log = join(dir, 'error.log');
   const port = await freePort();
@@ -161,7 +166,7 @@ async function startMariadb(session: Session, bin: Binaries): Promise<string> {
   const client = ['--no-defaults', '--host=127.0.0.1', `--port=${port}`, '--user=root', '--connect-timeout=2'];
   return withLogTail('MariaDB', log, async () => {
     await run(bin, bin.mariadbInstallDb, [...common, '--auth-root-authentication-method=normal', '--skip-test-db']);
-    const { certificate, key } = await selfSignedCertificate(bin, dir, 'mysql');
+    const { certificate, key, pem } = await selfSignedCertificate(bin, dir, 'mysql');
     const server = spawnServer(session, 'MariaDB', bin.mariadbd, 'SIGTERM', [
       ...common,
       `--ssl-cert=${certificate}`,
@@ -185,7 +190,7 @@ async function startMariadb(session: Session, bin: Binaries): Promise<string> {
       ...client,
       `--execute=CREATE USER ${user} IDENTIFIED BY '${password}'; GRANT ALL PRIVILEGES ON *.* TO ${user} WITH GRANT OPTION;`,
     ]);
-    return `mysql://accessflow:${password}@127.0.0.1:${port}/`;
+    return { url: `mysql://accessflow:${password}@127.0.0.1:${port}/`, certificate: pem };
   });
 }
 
@@ -304,15 +309,21 @@ async function createSession(): Promise<Session> {
 
 /** A directory for one server, owned by its service user when running as root. */
 /**
- * A self-signed certificate for 127.0.0.1 (and its key, readable by `owner` only) that no client trusts: the
- * servers offer TLS with it, so datasources are tested in every ssl mode, including refusals of an untrusted one.
+ * A self-signed certificate for 127.0.0.1 (its subject alternative name; and its key, readable by `owner` only)
+ * that no client trusts unless given it as an authority: the servers offer TLS with it, so datasources are tested
+ * in every ssl mode — refusals of an untrusted certificate, and VERIFY_CA / VERIFY_FULL with it as the root.
  */
-async function selfSignedCertificate(bin: Binaries, dir: string, owner: string): Promise<{ certificate: string; key: string }> {
+async function selfSignedCertificate(bin: Binaries, dir: string, owner: string): Promise<{ certificate: string; key: string; pem: string }> {
   const certificate = join(dir, 'server.crt');
   const key = join(dir, 'server.key');
-  await run(bin, bin.openssl, ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1', '-keyout', key, '-out', certificate], { user: owner });
+  await run(
+    bin,
+    bin.openssl,
+    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', certificate],
+    { user: owner },
+  );
   await chmod(key, 0o600);
-  return { certificate, key };
+  return { certificate, key, pem: await readFile(certificate, 'utf8') };
 }
 
 async function serviceDir(session: Session, name: string, owner?: string): Promise<string> {

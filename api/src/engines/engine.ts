@@ -30,6 +30,8 @@ export interface ConnectionSpec {
   username: string;
   password: string;
   sslMode: SslMode;
+  /** PEM certificate(s) VERIFY_CA and VERIFY_FULL trust instead of the system's authorities; null for the system's. */
+  sslRootCertificate: string | null;
   poolSize: number;
   /** Per statement; 0 or less disables the timeout. */
   statementTimeoutMs: number;
@@ -381,4 +383,12 @@ export function isTlsErrorCode(code: string): boolean {
     code === 'SELF_SIGNED_CERT_IN_CHAIN' ||
     code === 'DEPTH_ZERO_SELF_SIGNED_CERT'
   );
+}
+
+/**
+ * The authorities a verifying TLS mode trusts: the datasource's own certificates when it has them — then only
+ * those, as libpq's sslrootcert — else none given, so Node's system store applies (plus NODE_EXTRA_CA_CERTS).
+ */
+export function trustedAuthorities(spec: ConnectionSpec): { ca?: string } {
+  return spec.sslRootCertificate ? { ca: spec.sslRootCertificate } : {};
 }

@@ -763,6 +763,24 @@ export const RESOURCES: ResourceSpec[] = [
         }
       },
       {
+        "field": "sslRootCertificate",
+        "input": "sslRootCertificate",
+        "required": false,
+        "optional": true,
+        "computed": false,
+        "sensitive": false,
+        "writeOnly": false,
+        "nullable": true,
+        "replace": false,
+        "triggers": null,
+        "version": null,
+        "description": "PEM certificate(s) of the authorities VERIFY_CA and VERIFY_FULL trust instead of the system's (a private CA); omit to trust the system's.",
+        "name": "ssl_root_certificate",
+        "type": {
+          "kind": "string"
+        }
+      },
+      {
         "field": "statementTimeoutSeconds",
         "input": "statementTimeoutSeconds",
         "required": false,

@@ -405,6 +405,8 @@ export type UpsertDatasourceInput = {
   requireReviewWrites?: boolean | null | undefined;
   reviewPlanId?: string | number | null | undefined;
   sslMode?: SslMode | null | undefined;
+  /** PEM certificate(s) of the authorities VERIFY_CA and VERIFY_FULL trust instead of the system's (a private CA); omit to trust the system's. */
+  sslRootCertificate?: string | null | undefined;
   statementTimeoutSeconds?: number | null | undefined;
   textToSqlEnabled?: boolean | null | undefined;
   username: string;

@@ -16,7 +16,7 @@ beforeAll(async () => {
   const server = new URL(inject('mariadbUrl'));
   const user = decodeURIComponent(server.username);
   const password = decodeURIComponent(server.password);
-  spec = { host: server.hostname, port: Number(server.port), database, username: user, password, sslMode: 'DISABLE', poolSize: 2, statementTimeoutMs: 5_000 };
+  spec = { host: server.hostname, port: Number(server.port), database, username: user, password, sslMode: 'DISABLE', sslRootCertificate: null, poolSize: 2, statementTimeoutMs: 5_000 };
   admin = await mysql.createConnection({ host: server.hostname, port: Number(server.port), user, password, multipleStatements: true });
   await admin.query(`create database ${database}; use ${database};
     create table customers (id int auto_increment primary key, email varchar(200) not null, region varchar(10) default 'eu', unique key customers_email (email)) comment 'people who buy';

@@ -55,6 +55,8 @@
  * interpolation happens with no values). mysql2 caches prepared statements per connection; the reset
  * deallocates them on the server and clears mysql2's cache.
  */
+import { isIP } from 'node:net';
+import { checkServerIdentity, TLSSocket } from 'node:tls';
 import mysql, { type Pool, type PoolConnection, type PoolOptions, type QueryError } from 'mysql2';
 import {
   acquireTimeoutOf,
@@ -70,6 +72,7 @@ import {
   poolSizeOf,
   redact,
   statementTimeoutOf,
+  trustedAuthorities,
   validateRequest,
   WATCHDOG_GRACE_MS,
   withDeadline,
@@ -113,6 +116,8 @@ export class MysqlEngine implements Engine {
     connection.on('error', () => undefined); // reported through the pending call
     try {
       await new Promise<void>((resolve, reject) => connection.connect((error) => (error ? reject(error) : resolve())));
+      const mismatch = identityError(connection, spec);
+      if (mismatch) throw mismatch;
     } catch (error) {
       connection.destroy();
       throw toEngineError(error, spec, 'connect');
@@ -487,10 +492,12 @@ function sslOf(spec: ConnectionSpec): PoolOptions['ssl'] {
       // Encrypted, any certificate accepted; fails if the server does not offer TLS.
       return { rejectUnauthorized: false };
     case 'VERIFY_CA':
-      // The chain must lead to a trusted CA (Node's store, plus NODE_EXTRA_CA_CERTS); no host name check.
-      return { rejectUnauthorized: true, verifyIdentity: false };
+      // The chain must lead to a trusted authority (the datasource's own, else the system's); no host name check.
+      return { rejectUnauthorized: true, verifyIdentity: false, ...trustedAuthorities(spec) };
     case 'VERIFY_FULL':
-      return { rejectUnauthorized: true, verifyIdentity: true };
+      // mysql2 checks a host name itself; an IP address it would check as "localhost" (it sets no server name for
+      // one), so for an address its check is off and `identityError` checks the address instead.
+      return { rejectUnauthorized: true, verifyIdentity: isIP(spec.host) === 0, ...trustedAuthorities(spec) };
     default:
       throw new TypeError(`unknown SSL mode ${String(spec.sslMode satisfies never)}`);
   }
@@ -542,10 +549,36 @@ function endPool(pool: Pool): Promise<void> {
   return new Promise<void>((resolve) => pool.end(() => resolve()));
 }
 
+/** Pooled connections whose server identity was checked (see identityError). */
+const verified = new WeakSet<PoolConnection>();
+
+/**
+ * VERIFY_FULL to an IP address: the certificate must be for that address (its subject alternative names), checked
+ * once the connection is up — mysql2's own check, made during the TLS handshake, only works for host names. Until
+ * then only the chain has been verified (against the datasource's authorities), so the login may have reached a
+ * server with another certificate of the same authority; no statement runs on it. A host name is checked during
+ * the handshake.
+ */
+function identityError(connection: mysql.Connection, spec: ConnectionSpec): Error | undefined {
+  if (spec.sslMode !== 'VERIFY_FULL' || isIP(spec.host) === 0) return undefined;
+  const socket = (connection as unknown as { stream?: unknown }).stream;
+  if (!(socket instanceof TLSSocket)) return new Error('the connection to the server is not encrypted');
+  return checkServerIdentity(spec.host, socket.getPeerCertificate());
+}
+
 /** A pooled connection within the acquire timeout (mysql2's pool has no timeout of its own for waiting). */
 async function acquire(pool: Pool, spec: ConnectionSpec): Promise<PoolConnection> {
   const waiting = new Promise<PoolConnection>((resolve, reject) =>
-    pool.getConnection((error, connection) => (error ? reject(error) : resolve(connection))),
+    pool.getConnection((error, connection) => {
+      if (error) return reject(error);
+      const mismatch = verified.has(connection) ? undefined : identityError(connection, spec);
+      if (!mismatch) {
+        verified.add(connection);
+        return resolve(connection);
+      }
+      connection.destroy();
+      reject(mismatch);
+    }),
   );
   try {
     return await withDeadline(

@@ -12,7 +12,7 @@ const poolKey = `ds-${randomBytes(6).toString('hex')}`;
 
 beforeAll(async () => {
   const url = new URL(await createPostgresDatabase(inject('postgresUrl')));
-  spec = { host: url.hostname, port: Number(url.port), database: url.pathname.slice(1), username: 'postgres', password: '', sslMode: 'DISABLE', poolSize: 2, statementTimeoutMs: 5_000 };
+  spec = { host: url.hostname, port: Number(url.port), database: url.pathname.slice(1), username: 'postgres', password: '', sslMode: 'DISABLE', sslRootCertificate: null, poolSize: 2, statementTimeoutMs: 5_000 };
   const client = new pg.Client({ connectionString: url.toString() });
   await client.connect();
   await client.query(`

@@ -41,6 +41,7 @@ import {
   poolSizeOf,
   redact,
   statementTimeoutOf,
+  trustedAuthorities,
   validateRequest,
   WATCHDOG_GRACE_MS,
   type ConnectionSpec,
@@ -391,11 +392,11 @@ function sslOf(spec: ConnectionSpec): pg.ClientConfig['ssl'] {
       // Encrypted, but any certificate is accepted (libpq's sslmode=require).
       return { rejectUnauthorized: false };
     case 'VERIFY_CA':
-      // The chain must lead to a trusted CA (Node's store, plus NODE_EXTRA_CA_CERTS); the host name is not checked.
-      return { rejectUnauthorized: true, checkServerIdentity: () => undefined };
+      // The chain must lead to a trusted authority (the datasource's own, else the system's); the host name is not checked.
+      return { rejectUnauthorized: true, checkServerIdentity: () => undefined, ...trustedAuthorities(spec) };
     case 'VERIFY_FULL':
       // Chain and host name (pg passes the host as servername; Node checks it against the certificate).
-      return { rejectUnauthorized: true };
+      return { rejectUnauthorized: true, ...trustedAuthorities(spec) };
     default:
       throw new TypeError(`unknown SSL mode ${String(spec.sslMode satisfies never)}`);
   }

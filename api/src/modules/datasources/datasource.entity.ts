@@ -30,6 +30,8 @@ export const DatasourceEntity = defineEntity({
     /** Counts password changes, so clients (Terraform) notice a rotation without ever reading the secret. */
     passwordVersion: p.integer().default(0),
     sslMode: p.enum(SSL_MODES).default('DISABLE'),
+    /** PEM certificate(s) of the authorities VERIFY_CA / VERIFY_FULL trust instead of the system's (libpq's sslrootcert). */
+    sslRootCertificate: p.text().nullable(),
     connectionPoolSize: p.integer().default(10),
     maxRowsPerQuery: p.integer().default(1000),
     statementTimeoutSeconds: p.integer().default(30),

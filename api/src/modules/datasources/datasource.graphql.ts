@@ -28,6 +28,10 @@ export function defineDatasourceSchema(): void {
       hasPassword: t.boolean({ resolve: (d) => d.passwordEncrypted !== null && d.passwordEncrypted !== undefined }),
       passwordVersion: t.exposeInt('passwordVersion', { description: 'Increases whenever the password is replaced; the password itself is never returned.' }),
       sslMode: t.expose('sslMode', { type: SslModeEnum }),
+      sslRootCertificate: t.exposeString('sslRootCertificate', {
+        nullable: true,
+        description: 'PEM certificate(s) of the authorities VERIFY_CA and VERIFY_FULL trust instead of the system\'s; null for the system\'s.',
+      }),
       connectionPoolSize: t.exposeInt('connectionPoolSize'),
       maxRowsPerQuery: t.exposeInt('maxRowsPerQuery'),
       statementTimeoutSeconds: t.exposeInt('statementTimeoutSeconds'),
@@ -70,6 +74,9 @@ export function defineDatasourceSchema(): void {
       username: t.string({ required: true, validate: z.string().min(1).max(255) }),
       password: t.string({ description: 'Write-only.', validate: z.string().max(1000), ...writeOnly('passwordVersion') }),
       sslMode: t.field({ type: SslModeEnum }),
+      sslRootCertificate: t.string({
+        description: 'PEM certificate(s) of the authorities VERIFY_CA and VERIFY_FULL trust instead of the system\'s (a private CA); omit to trust the system\'s.',
+      }),
       connectionPoolSize: t.int(),
       maxRowsPerQuery: t.int(),
       statementTimeoutSeconds: t.int(),

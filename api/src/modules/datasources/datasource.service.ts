@@ -2,6 +2,7 @@
  * Datasources (FEATURES B1): upsert by name within the organization (authoritative: an omitted optional field
  * takes its default), a live connection test before anything is saved, the password encrypted and write-only.
  */
+import { X509Certificate } from 'node:crypto';
 import { ConnectionFailedError, NotFoundError, ValidationError } from '../../errors.ts';
 import { decryptSecret, encryptSecret } from '../../crypto/secretbox.ts';
 import { EngineError, engineFor, type ConnectionSpec, type DbType, type SslMode } from '../../engines/engine.ts';
@@ -27,6 +28,7 @@ export interface DatasourceSettings {
   databaseName: string;
   username: string;
   sslMode: SslMode;
+  sslRootCertificate: string | null;
   connectionPoolSize: number;
   maxRowsPerQuery: number;
   statementTimeoutSeconds: number;
@@ -61,6 +63,7 @@ export interface ConnectionCheck {
 
 const DEFAULTS = {
   sslMode: 'DISABLE',
+  sslRootCertificate: null,
   connectionPoolSize: 10,
   maxRowsPerQuery: 1000,
   statementTimeoutSeconds: 30,
@@ -75,7 +78,9 @@ const DEFAULTS = {
 
 const DEFAULT_PORTS: Record<DbType, number> = { POSTGRESQL: 5432, MYSQL: 3306, MARIADB: 3306 };
 /** Fields whose change needs a new pool and a fresh connection test. */
-const CONNECTION_FIELDS = ['dbType', 'host', 'port', 'replicaHost', 'replicaPort', 'databaseName', 'username', 'sslMode', 'connectionPoolSize', 'statementTimeoutSeconds'] as const;
+const CONNECTION_FIELDS = ['dbType', 'host', 'port', 'replicaHost', 'replicaPort', 'databaseName', 'username', 'sslMode', 'sslRootCertificate', 'connectionPoolSize', 'statementTimeoutSeconds'] as const;
+/** Bound on the PEM text of trusted authorities: a bundle of a few certificates. */
+const MAX_ROOT_CERTIFICATE_CHARS = 64 * 1024;
 
 export class DatasourceService extends AuditedService {
   private readonly encryptionKey: Buffer;
@@ -228,6 +233,7 @@ function settingsOf(input: UpsertDatasourceInput): DatasourceSettings {
     databaseName: input.databaseName,
     username: input.username,
     sslMode: pick('sslMode'),
+    sslRootCertificate: pick('sslRootCertificate'),
     connectionPoolSize: pick('connectionPoolSize'),
     maxRowsPerQuery: pick('maxRowsPerQuery'),
     statementTimeoutSeconds: pick('statementTimeoutSeconds'),
@@ -241,7 +247,10 @@ function settingsOf(input: UpsertDatasourceInput): DatasourceSettings {
   };
 }
 
-function specOf(settings: Pick<DatasourceSettings, 'host' | 'port' | 'databaseName' | 'username' | 'sslMode' | 'connectionPoolSize' | 'statementTimeoutSeconds'>, password: string): ConnectionSpec {
+function specOf(
+  settings: Pick<DatasourceSettings, 'host' | 'port' | 'databaseName' | 'username' | 'sslMode' | 'connectionPoolSize' | 'statementTimeoutSeconds'> & { sslRootCertificate?: string | null },
+  password: string,
+): ConnectionSpec {
   return {
     host: settings.host,
     port: settings.port,
@@ -249,6 +258,7 @@ function specOf(settings: Pick<DatasourceSettings, 'host' | 'port' | 'databaseNa
     username: settings.username,
     password,
     sslMode: settings.sslMode,
+    sslRootCertificate: settings.sslRootCertificate ?? null,
     poolSize: settings.connectionPoolSize,
     statementTimeoutMs: settings.statementTimeoutSeconds * 1000,
     connectTimeoutMs: 5_000,
@@ -276,5 +286,27 @@ function validate(settings: DatasourceSettings): void {
   range('connectionPoolSize', 1, 100);
   range('maxRowsPerQuery', 1, 100_000);
   range('statementTimeoutSeconds', 1, 3600);
+  if (settings.sslRootCertificate !== null) {
+    const problem = rootCertificateProblem(settings.sslRootCertificate);
+    if (problem) issues.push({ path: 'sslRootCertificate', message: problem });
+  }
   if (issues.length > 0) throw new ValidationError(issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues);
+}
+
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
+
+/** Why a trusted-authorities text is unusable, or null: one or more PEM certificates, each one X.509 can read. */
+function rootCertificateProblem(pem: string): string | null {
+  if (pem.length > MAX_ROOT_CERTIFICATE_CHARS) return `must be at most ${MAX_ROOT_CERTIFICATE_CHARS} characters`;
+  const blocks = pem.match(PEM_CERTIFICATE) ?? [];
+  if (blocks.length === 0) return 'must be one or more PEM certificates (-----BEGIN CERTIFICATE----- …)';
+  if (pem.replace(PEM_CERTIFICATE, '').trim() !== '') return 'must hold PEM certificates only (no keys or other text)';
+  for (const [index, block] of blocks.entries()) {
+    try {
+      new X509Certificate(block);
+    } catch {
+      return `certificate ${index + 1} is not a readable X.509 certificate`;
+    }
+  }
+  return null;
 }

@@ -186,6 +186,11 @@ export class DataAccessflowDatasource extends cdktn.TerraformDataSource {
     return this.getStringAttribute('ssl_mode');
   }
 
+  // ssl_root_certificate - computed: true, optional: false, required: false
+  public get sslRootCertificate() {
+    return this.getStringAttribute('ssl_root_certificate');
+  }
+
   // statement_timeout_seconds - computed: true, optional: false, required: false
   public get statementTimeoutSeconds() {
     return this.getNumberAttribute('statement_timeout_seconds');

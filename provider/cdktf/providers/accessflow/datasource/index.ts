@@ -92,6 +92,12 @@ export interface DatasourceConfig extends cdktn.TerraformMetaArguments {
   */
   readonly sslMode?: string;
   /**
+  * PEM certificate(s) of the authorities VERIFY_CA and VERIFY_FULL trust instead of the system's (a private CA); omit to trust the system's.
+  *
+  * Docs at Terraform Registry: {@link https://registry.accessflow.dev/providers/accessflow/accessflow/latest/docs/resources/datasource#ssl_root_certificate Datasource#ssl_root_certificate}
+  */
+  readonly sslRootCertificate?: string;
+  /**
   * Docs at Terraform Registry: {@link https://registry.accessflow.dev/providers/accessflow/accessflow/latest/docs/resources/datasource#statement_timeout_seconds Datasource#statement_timeout_seconds}
   */
   readonly statementTimeoutSeconds?: number;
@@ -178,6 +184,7 @@ export class Datasource extends cdktn.TerraformResource {
     this._requireReviewWrites = config.requireReviewWrites;
     this._reviewPlanId = config.reviewPlanId;
     this._sslMode = config.sslMode;
+    this._sslRootCertificate = config.sslRootCertificate;
     this._statementTimeoutSeconds = config.statementTimeoutSeconds;
     this._textToSqlEnabled = config.textToSqlEnabled;
     this._username = config.username;
@@ -472,6 +479,22 @@ export class Datasource extends cdktn.TerraformResource {
     return this._sslMode;
   }
 
+  // ssl_root_certificate - computed: false, optional: true, required: false
+  private _sslRootCertificate?: string; 
+  public get sslRootCertificate() {
+    return this.getStringAttribute('ssl_root_certificate');
+  }
+  public set sslRootCertificate(value: string) {
+    this._sslRootCertificate = value;
+  }
+  public resetSslRootCertificate() {
+    this._sslRootCertificate = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get sslRootCertificateInput() {
+    return this._sslRootCertificate;
+  }
+
   // statement_timeout_seconds - computed: true, optional: true, required: false
   private _statementTimeoutSeconds?: number; 
   public get statementTimeoutSeconds() {
@@ -577,6 +600,7 @@ export class Datasource extends cdktn.TerraformResource {
       require_review_writes: cdktn.booleanToTerraform(this._requireReviewWrites),
       review_plan_id: cdktn.stringToTerraform(this._reviewPlanId),
       ssl_mode: cdktn.stringToTerraform(this._sslMode),
+      ssl_root_certificate: cdktn.stringToTerraform(this._sslRootCertificate),
       statement_timeout_seconds: cdktn.numberToTerraform(this._statementTimeoutSeconds),
       text_to_sql_enabled: cdktn.booleanToTerraform(this._textToSqlEnabled),
       username: cdktn.stringToTerraform(this._username),
@@ -690,6 +714,12 @@ export class Datasource extends cdktn.TerraformResource {
       },
       ssl_mode: {
         value: cdktn.stringToHclTerraform(this._sslMode),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      ssl_root_certificate: {
+        value: cdktn.stringToHclTerraform(this._sslRootCertificate),
         isBlock: false,
         type: "simple",
         storageClassType: "string",
