@@ -164,6 +164,14 @@ async function journey(): Promise<void> {
   await admin.getByRole('button', { name: 'Save' }).click();
   await admin.getByRole('alert').filter({ hasText: 'Connection failed' }).waitFor();
   await admin.getByLabel('Port').fill(target.port);
+  // Verified TLS with the server's own (self-signed) certificate as the trusted authority: every later step of the
+  // journey runs over it, and saving the form again keeps it.
+  await admin.getByLabel('SSL mode').selectOption('VERIFY_FULL');
+  await admin.getByLabel('Trusted certificate authorities (PEM)').fill(inject('postgresCertificate'));
+  await admin.getByRole('button', { name: 'Save' }).click();
+  await admin.getByRole('status').filter({ hasText: 'Saved crm.' }).waitFor();
+  await admin.getByRole('button', { name: 'Edit crm' }).click();
+  expect((await admin.getByLabel('Trusted certificate authorities (PEM)').inputValue()).trim()).toBe(inject('postgresCertificate').trim());
   await admin.getByRole('button', { name: 'Save' }).click();
   await admin.getByRole('status').filter({ hasText: 'Saved crm.' }).waitFor();
   await screen(admin, '02-datasources');

@@ -39,6 +39,7 @@ export default function Datasources() {
             username: text('username'),
             password: text('password') || null,
             sslMode: text('sslMode') as SslMode,
+            sslRootCertificate: text('sslRootCertificate') || null,
             maxRowsPerQuery: number('maxRowsPerQuery'),
             connectionPoolSize: number('connectionPoolSize'),
             statementTimeoutSeconds: number('statementTimeoutSeconds'),
@@ -118,6 +119,9 @@ export default function Datasources() {
                 <For each={['DISABLE', 'REQUIRE', 'VERIFY_CA', 'VERIFY_FULL']}>{(m) => <option value={m} selected={(current()?.sslMode ?? 'DISABLE') === m}>{m}</option>}</For>
               </select>
             )}
+          </Field>
+          <Field label="Trusted certificate authorities (PEM)" name="sslRootCertificate" problem={problem()} hint="For VERIFY_CA and VERIFY_FULL: a private CA or the server's self-signed certificate. Empty: the system's authorities.">
+            {(a) => <textarea {...a} class="code" rows={3} spellcheck={false} value={current()?.sslRootCertificate ?? ''} />}
           </Field>
           <Field label="Row cap per query" name="maxRowsPerQuery" problem={problem()}>
             {(a) => <input {...a} type="number" value={current()?.maxRowsPerQuery ?? ''} />}
