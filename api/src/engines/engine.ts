@@ -12,7 +12,8 @@
  *   PostgreSQL never computes more; MySQL/MariaDB stop a plain SELECT there (sql_select_limit) and stream the
  *   rest of anything else (own larger LIMIT, SHOW, CALL) through without keeping it;
  * - a connection goes back to its pool unchanged: the session is reset after every request
- *   (PostgreSQL `DISCARD ALL`, MySQL/MariaDB `COM_RESET_CONNECTION`), or the connection is destroyed;
+ *   (PostgreSQL: what `DISCARD ALL` resets, keeping the engine's own prepared statements; MySQL/MariaDB
+ *   `COM_RESET_CONNECTION`), or the connection is destroyed;
  * - errors are `EngineError`s carrying the database's own message, never the password.
  */
 import { createHash } from 'node:crypto';

@@ -401,21 +401,21 @@ describe.each(['PostgreSQL', 'MariaDB'])('%s engine', (label) => {
           `SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY`,
           `SELECT pg_advisory_lock(4242)`,
           `CREATE TEMPORARY TABLE scratch (n INT)`,
-          `PREPARE leftover AS SELECT 1`,
           `SET ROLE pg_read_all_data`,
         ]),
       );
-      const after = await t.engine.execute(
-        poolKey,
-        spec,
-        write([
-          `SELECT current_setting('statement_timeout'), current_setting('search_path'), current_setting('default_transaction_read_only'),
+      const sessionState = `SELECT current_setting('statement_timeout'), current_setting('search_path'), current_setting('default_transaction_read_only'),
                   current_user::text, (SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid())::int,
-                  (SELECT count(*) FROM pg_prepared_statements)::int, to_regclass('pg_temp.scratch') IS NULL, pg_backend_pid()`,
-        ]),
-      );
+                  (SELECT count(*) FROM pg_prepared_statements WHERE from_sql)::int, to_regclass('pg_temp.scratch') IS NULL, pg_backend_pid()`;
+      const after = await t.engine.execute(poolKey, spec, write([sessionState]));
       // search_path reads `public` because every request pins it (SET LOCAL), not because the leak survived.
       expect(after.rows).toEqual([['0', 'public', 'off', 'postgres', 0, 0, true, id]]);
+      // A statement prepared by SQL is not reset away: the connection it was made on is closed instead.
+      await t.engine.execute(poolKey, spec, write([`PREPARE leftover AS SELECT 1`]));
+      const replaced = await t.engine.execute(poolKey, spec, write([sessionState]));
+      expect(replaced.rows[0]!.slice(0, 7)).toEqual(['0', 'public', 'off', 'postgres', 0, 0, true]);
+      expect(replaced.rows[0]![7]).not.toBe(id);
+      await waitUntil(async () => !(await t.isOpen(id)), 5_000, 'the connection with a prepared statement to close');
       // And with a statement timeout configured, it applies inside the request (SET LOCAL).
       const timed = await t.engine.execute(key(), t.spec({ statementTimeoutMs: 1_500 }), read(`SELECT current_setting('statement_timeout'), current_setting('transaction_read_only')`));
       expect(timed.rows).toEqual([['1500ms', 'on']]);

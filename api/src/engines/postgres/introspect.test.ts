@@ -78,7 +78,7 @@ it('uses the datasource pool and gives the connection back clean', async () => {
   // The same connection runs an ordinary request afterwards: nothing of the introspection's transaction remains.
   const result = await engine.execute(poolKey, spec, { statements: [{ sql: "select current_setting('statement_timeout'), current_setting('transaction_read_only')", params: [] }], readOnly: false, maxRows: 1 });
   expect(result.rows).toEqual([['5s', 'off']]);
-  // The request's clean-up (DISCARD ALL) finishes after its result is handed back.
+  // The request's clean-up (ROLLBACK and the session reset) finishes after its result is handed back.
   await waitUntil(() => engine.poolStats(poolKey)?.idle === 1, 5_000, 'the connection to be back in the pool');
   expect(engine.poolStats(poolKey)).toEqual({ total: 1, idle: 1, waiting: 0 });
   expect(engine.poolStats('never-used')).toBeNull();

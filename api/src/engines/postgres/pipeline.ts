@@ -55,7 +55,7 @@ export interface PipelineStep {
   /**
    * Prepares the statement under this name on the connection, once, and binds it by name afterwards: parsed and
    * analysed once per connection instead of every time. The name must stand for this one text (e.g. its hash),
-   * and only on connections nothing resets (DISCARD ALL forgets prepared statements, pg's record does not).
+   * and only on connections where nothing deallocates it (DISCARD ALL, DEALLOCATE: pg's record would not know).
    */
   name?: string;
 }

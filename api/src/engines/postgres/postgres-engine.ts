@@ -8,14 +8,16 @@
  *   (search_path = public, DateStyle = ISO, bytea_output = hex, statement_timeout), and a read's last one followed
  *   by the catalog lookup of its result columns' sources
  *   COMMIT (a write)
- *   ROLLBACK (a read, and on any error) and DISCARD ALL — for a read after its result is handed back, so the caller
- *   does not wait for them; the connection returns to the pool only when both succeeded
+ *   ROLLBACK (a read, and on any error) and the session reset (SESSION_RESET) in one round trip — for a read after
+ *   its result is handed back, so the caller does not wait for it; the connection returns to the pool only when it
+ *   succeeded
  *
- * Everything the request set is transaction-local (SET LOCAL) and ends with the transaction; `DISCARD ALL` then
- * resets whatever a statement may have changed for the session anyway (plain SET, SET ROLE, session advisory locks,
- * prepared statements, temporary tables, LISTEN, WITH HOLD cursors). On any error the transaction is rolled back
- * and the session discarded the same way; if that fails, or the connection broke, the connection is destroyed
- * (`client.release(error)`) instead of going back to the pool.
+ * Everything the request set is transaction-local (SET LOCAL) and ends with the transaction; the session reset then
+ * undoes whatever a statement may have changed for the session anyway (plain SET, SET ROLE, session advisory
+ * locks, temporary tables, LISTEN, WITH HOLD cursors), as DISCARD ALL would; a statement prepared by SQL ends the
+ * connection's reuse. The engine's own statements stay prepared on the connection. On any error the transaction is
+ * rolled back and the session reset the same way; if that fails, or the connection broke, the connection is
+ * destroyed (`client.release(error)`) instead of going back to the pool.
  *
  * After every statement the transaction status reported by the server must still be "in transaction": a
  * statement that ended the transaction (COMMIT, ROLLBACK, PREPARE TRANSACTION) stops the request, so no later
@@ -25,6 +27,7 @@
  * rowsAffected sums the counts of the INSERT/UPDATE/DELETE/MERGE command tags. A last statement that returns
  * rows (INSERT … RETURNING) and is cut at the row cap has no command tag yet: its rows are not counted.
  */
+import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import pg from 'pg';
 import {
@@ -63,6 +66,23 @@ interface PostgresPool {
   /** By statement shape (`shapeOf`): the columns it returned from relations the last time, to ask the catalog about in its round trip. */
   readonly columnSources: LRUCache<string, ColumnKeys>;
 }
+
+/**
+ * What DISCARD ALL does, in one round trip after the request's ROLLBACK, except DEALLOCATE ALL and DISCARD PLANS:
+ * the engine's own statements (the transaction opening, the column lookup) stay prepared, with their plans, on the
+ * connection. Those are the only protocol-level statements a request can create (its SQL goes through the unnamed
+ * statement); the last line counts statements prepared by SQL, which end the connection's reuse.
+ */
+const SESSION_RESET = [
+  'CLOSE ALL',
+  'SET SESSION AUTHORIZATION DEFAULT',
+  'RESET ALL',
+  'UNLISTEN *',
+  'SELECT pg_catalog.pg_advisory_unlock_all()',
+  'DISCARD TEMP',
+  'DISCARD SEQUENCES',
+  'SELECT count(*)::int AS n FROM pg_catalog.pg_prepared_statements WHERE from_sql',
+].join('; ');
 
 /** Statement texts whose result columns are remembered per pool. */
 const COLUMN_SOURCE_TEXTS = 500;
@@ -216,6 +236,8 @@ class PostgresRequest {
       };
     } catch (error) {
       const engineError = toEngineError(error, this.#spec, 'query');
+      // One of the engine's own prepared statements is gone (something deallocated it): pg's record of them is wrong now.
+      if (engineError.code === '26000') this.#broken ??= engineError;
       await this.#recycle(true);
       throw engineError;
     }
@@ -233,10 +255,11 @@ class PostgresRequest {
         // pg's per-query read timeout (a QueryConfig option @types/pg does not declare): a connection that does
         // not answer these within the bound is treated as broken.
         const bound = connectTimeoutOf(this.#spec) + statementTimeoutOf(this.#spec);
-        const rollbackQuery = { text: 'ROLLBACK', query_timeout: bound };
-        const discardQuery = { text: 'DISCARD ALL', query_timeout: bound };
-        if (rollback) await client.query(rollbackQuery);
-        await client.query(discardQuery);
+        const reset = { text: (rollback ? 'ROLLBACK; ' : '') + SESSION_RESET, query_timeout: bound } as pg.QueryConfig;
+        const results = (await client.query(reset)) as unknown as pg.QueryResult<{ n: number }>[];
+        const prepared = results.at(-1)?.rows[0]?.n;
+        // A statement prepared by SQL (PREPARE) is the one thing the reset keeps: such a connection is not reused.
+        if (prepared !== 0) this.#broken ??= new Error(`the session kept ${String(prepared)} prepared statement(s) of its own`);
       } catch (error) {
         this.#broken ??= error instanceof Error ? error : new Error(errorMessageOf(error));
       }
@@ -353,7 +376,7 @@ function transactionOpening(readOnly: boolean, timeoutMs: number): PipelineStep[
     ...(timeoutMs > 0 ? [`set_config('statement_timeout', '${timeoutMs}', true)`] : []),
   ];
   // set_config(…, true) is SET LOCAL; one statement sets them all.
-  return [readOnly ? 'BEGIN READ ONLY' : 'BEGIN', `SELECT ${settings.join(', ')}`].map((text) => ({ text, values: [], limit: 0, keepRows: false, describe: false }));
+  return [readOnly ? 'BEGIN READ ONLY' : 'BEGIN', `SELECT ${settings.join(', ')}`].map((text) => ({ text, values: [], limit: 0, keepRows: false, describe: false, name: ownStatementName(text) }));
 }
 
 /** Rows of (rel, num, schema, table, column) for the given columns that come from a table-like relation. */
@@ -368,7 +391,13 @@ function catalogStep(keys: ColumnKeys): PipelineStep {
     limit: 0,
     keepRows: true,
     describe: false,
+    name: 'accessflow_result_columns',
   };
+}
+
+/** The engine's own statements are prepared once per connection under a name derived from their text. */
+function ownStatementName(text: string): string {
+  return `accessflow_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
 }
 
 /**
