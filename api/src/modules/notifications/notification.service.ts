@@ -195,21 +195,27 @@ export class NotificationService extends AuditedService {
       });
     }
     const due = await this.store.system((em) =>
-      em.execute<{ id: string; organization_id: string }[]>(
-        `select id, organization_id from notification_deliveries where status = 'PENDING' and next_attempt_at <= ? order by next_attempt_at limit ?`,
+      em.execute<{ id: string; organization_id: string; destination: string }[]>(
+        `select d.id, d.organization_id, coalesce(d.channel_id::text, 'mail:' || d.recipient_user_id::text) as destination
+           from notification_deliveries d left join audit_events e on e.id = d.audit_event_id
+          where d.status = 'PENDING' and d.next_attempt_at <= ? order by d.next_attempt_at, e.seq limit ?`,
         [now, SEND_BATCH],
       ),
     );
     let delivered = 0;
     let failed = 0;
     // A few senders at once, so one slow or unreachable endpoint does not hold up the others (a store connection
-    // is held only to claim and to record, never while sending).
-    const queue = [...due];
+    // is held only to claim and to record, never while sending). One destination's deliveries go to one sender, in
+    // the order of their events, so a channel hears "approved" after "waiting for review".
+    const byDestination = Map.groupBy(due, (row) => row.destination);
+    const queue = [...byDestination.values()];
     const sender = async () => {
-      for (let next = queue.shift(); next; next = queue.shift()) {
-        const outcome = await this.#deliver(next.organization_id, next.id, now);
-        if (outcome === 'DELIVERED') delivered += 1;
-        else if (outcome !== null) failed += 1;
+      for (let rows = queue.shift(); rows; rows = queue.shift()) {
+        for (const next of rows) {
+          const outcome = await this.#deliver(next.organization_id, next.id, now);
+          if (outcome === 'DELIVERED') delivered += 1;
+          else if (outcome !== null) failed += 1;
+        }
       }
     };
     await Promise.all(Array.from({ length: SENDERS }, sender));
