@@ -146,5 +146,5 @@ function combinedAccess(): EffectiveAccess {
   return combineGrants([
     grant({ userId: crypto.randomUUID(), canWrite: true, allowedSchemas: ['public', 'sales', 's2'], allowedTables: ['users', 'accounts', 't', 'u', 'v', 'public.orders', 'public.customers', 'sales.invoices'], restrictedColumns: ['users.email'] }),
     grant({ groupId: crypto.randomUUID(), allowedSchemas: ['public', 'audit'], allowedTables: ['docs', 'people', 'sessions', 'customers', 'orders', 'audit.log'], restrictedColumns: ['users.email', 'people.ssn'] }),
-  ]);
+  ], 'POSTGRESQL');
 }

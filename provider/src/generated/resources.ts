@@ -968,7 +968,7 @@ export const RESOURCES: ResourceSpec[] = [
         "replace": false,
         "triggers": null,
         "version": null,
-        "description": "null = every schema.",
+        "description": "null = every schema. PostgreSQL: an unquoted name folds to lower case, a double-quoted one keeps its case (`\"Sales\"` is not `sales`).",
         "name": "allowed_schemas",
         "type": {
           "kind": "list",
@@ -989,7 +989,7 @@ export const RESOURCES: ResourceSpec[] = [
         "replace": false,
         "triggers": null,
         "version": null,
-        "description": "null = every table.",
+        "description": "null = every table. `schema.table`, or a bare `table` in the default schema; named as for allowedSchemas.",
         "name": "allowed_tables",
         "type": {
           "kind": "list",

@@ -46,7 +46,8 @@ export class AccessRequestService extends AuditedService {
       if (!input.justification.trim()) issues.push({ path: 'justification', message: 'required' });
       if (issues.length > 0) throw new ValidationError(issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues);
       const plan = await reviewPlanOf(em, datasource);
-      const lower = (list: string[] | null | undefined) => (list ? [...new Set(list.map((v) => v.trim().toLowerCase()).filter(Boolean))] : null);
+      // Kept as written: a grant reads names by the datasource's rule (quoted PostgreSQL names keep their case).
+      const written = (list: string[] | null | undefined) => (list ? [...new Set(list.map((v) => v.trim()).filter(Boolean))] : null);
       const request = em.create(AccessRequestEntity, {
         organizationId: actor.orgId,
         requesterId: actor.userId,
@@ -54,8 +55,8 @@ export class AccessRequestService extends AuditedService {
         canRead: input.canRead ?? false,
         canWrite: input.canWrite ?? false,
         canDdl: input.canDdl ?? false,
-        allowedSchemas: lower(input.allowedSchemas),
-        allowedTables: lower(input.allowedTables),
+        allowedSchemas: written(input.allowedSchemas),
+        allowedTables: written(input.allowedTables),
         durationMinutes: input.durationMinutes,
         justification: input.justification.trim(),
         status: 'PENDING',

@@ -157,7 +157,7 @@ export class ExplorerService extends AuditedService {
       if (!datasource) return null;
       const groupIds = await groupIdsOf(em, actor.userId);
       const manager = roleHas(actor.role, 'DATASOURCES_MANAGE');
-      const access = manager ? null : await this.grants.effectiveAccess(em, actor.userId, groupIds, datasource.id);
+      const access = manager ? null : await this.grants.effectiveAccess(em, actor.userId, groupIds, datasource);
       if (access !== null && access.grantIds.length === 0) return null;
       return {
         datasource,

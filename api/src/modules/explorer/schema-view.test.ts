@@ -38,7 +38,7 @@ function grant(fields: Partial<Grant>): Grant {
   return { id: `g${Math.random()}`, canRead: true, canWrite: false, canDdl: false, canBreakGlass: false, allowedSchemas: null, allowedTables: null, restrictedColumns: [], maxRows: null, expiresAt: null, ...fields } as Grant;
 }
 const viewer = (grants: Partial<Grant>[] | null, extra: Partial<Viewer> = {}): Viewer => ({
-  access: grants === null ? null : combineGrants(grants.map(grant)),
+  access: grants === null ? null : combineGrants(grants.map(grant), 'POSTGRESQL'),
   policies: [],
   tags: [],
   defaultSchema: 'public',
@@ -62,9 +62,14 @@ describe('which tables a viewer sees', () => {
     expect(viewOf(snapshot, viewer([{}]), null).schemas.map((s) => s.name)).toEqual(['empty', 'hr', 'public']);
   });
 
-  it('allowed schemas and tables match case-insensitively; a bare table only in the default schema', () => {
+  it('allowed schemas and tables match as PostgreSQL resolves names; a bare table only in the default schema', () => {
+    // Unquoted names fold to lower case; a quoted one is exact, so "Users" (created quoted) is another table.
     expect(names(viewer([{ allowedSchemas: ['HR'] }]))).toEqual(['hr.salaries']);
-    expect(names(viewer([{ allowedTables: ['users'] }]))).toEqual(['public.Users', 'public.users']);
+    expect(names(viewer([{ allowedSchemas: ['"HR"'] }]))).toEqual([]);
+    expect(names(viewer([{ allowedTables: ['users'] }]))).toEqual(['public.users']);
+    expect(names(viewer([{ allowedTables: ['USERS'] }]))).toEqual(['public.users']);
+    expect(names(viewer([{ allowedTables: ['"Users"'] }]))).toEqual(['public.Users']);
+    expect(names(viewer([{ allowedTables: ['public."Users"', 'PUBLIC.users'] }]))).toEqual(['public.Users', 'public.users']);
     expect(names(viewer([{ allowedTables: ['salaries'] }]))).toEqual([]);
     expect(names(viewer([{ allowedTables: ['hr.salaries'] }]))).toEqual(['hr.salaries']);
   });
@@ -109,7 +114,7 @@ describe('columns, tags, search and graph', () => {
   });
 
   it('keeps foreign keys and edges only between visible tables', () => {
-    const view = viewOf(snapshot, viewer([{ allowedTables: ['hr.salaries', 'users'] }]), null);
+    const view = viewOf(snapshot, viewer([{ allowedTables: ['hr.salaries', 'users', '"Users"'] }]), null);
     expect(view.graph.nodes.map((t) => t.qualifiedName)).toEqual(['hr.salaries', 'public.Users', 'public.users']);
     expect(view.graph.edges.map((e) => e.id)).toEqual(['hr.salaries:salaries_users']);
     const hidden = viewOf(snapshot, viewer([{ allowedSchemas: ['hr'] }]), null);

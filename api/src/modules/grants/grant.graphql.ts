@@ -18,8 +18,14 @@ export function defineGrantSchema(): void {
       canWrite: t.exposeBoolean('canWrite'),
       canDdl: t.exposeBoolean('canDdl'),
       canBreakGlass: t.exposeBoolean('canBreakGlass'),
-      allowedSchemas: t.exposeStringList('allowedSchemas', { nullable: true, description: 'null = every schema.' }),
-      allowedTables: t.exposeStringList('allowedTables', { nullable: true, description: 'null = every table.' }),
+      allowedSchemas: t.exposeStringList('allowedSchemas', {
+        nullable: true,
+        description: 'null = every schema. PostgreSQL: an unquoted name folds to lower case, a double-quoted one keeps its case (`"Sales"` is not `sales`).',
+      }),
+      allowedTables: t.exposeStringList('allowedTables', {
+        nullable: true,
+        description: 'null = every table. `schema.table`, or a bare `table` in the default schema; named as for allowedSchemas.',
+      }),
       restrictedColumns: t.exposeStringList('restrictedColumns'),
       maxRows: t.exposeInt('maxRows', { nullable: true }),
       expiresAt: t.expose('expiresAt', { type: 'DateTime', nullable: true }),

@@ -4,11 +4,11 @@ import type { Actor, Origin } from '../../graphql/context.ts';
 import { flushOrConflict, type EntityManager } from '../../store/store.ts';
 import { auditOriginOf } from '../audit/audit.service.ts';
 import { AuditedService } from '../audit/audited-service.ts';
-import { DatasourceEntity } from '../datasources/datasource.entity.ts';
+import { DatasourceEntity, type Datasource } from '../datasources/datasource.entity.ts';
 import { UserGroupEntity } from '../groups/user-group.entity.ts';
 import { UserEntity } from '../identity/user.entity.ts';
 import { activeAccessGrants } from '../access/access-request.service.ts';
-import { combineGrants, type EffectiveAccess } from './access.ts';
+import { combineGrants, nameRuleOf, type EffectiveAccess } from './access.ts';
 import { GrantEntity, type Grant } from './grant.entity.ts';
 
 export interface UpsertGrantInput {
@@ -95,14 +95,16 @@ export class GrantService extends AuditedService {
     });
   }
 
-  /** The union of the live grants of `userId` and their groups on `datasourceId`, inside the caller's transaction. */
-  async effectiveAccess(em: EntityManager, userId: string, groupIds: readonly string[], datasourceId: string): Promise<EffectiveAccess> {
+  /** The union of the live grants of `userId` and their groups on `datasource`, inside the caller's transaction. */
+  async effectiveAccess(em: EntityManager, userId: string, groupIds: readonly string[], datasource: Pick<Datasource, 'id' | 'dbType'>): Promise<EffectiveAccess> {
+    const datasourceId = datasource.id;
+    const nameRule = nameRuleOf(datasource.dbType);
     const grants = await em.find(GrantEntity, {
       datasourceId,
       $or: [{ userId }, ...(groupIds.length ? [{ groupId: { $in: [...groupIds] } }] : [])],
     });
-    const standing = combineGrants(grants);
+    const standing = combineGrants(grants, nameRule);
     const limits = { restrictedColumns: [...standing.restrictedColumns], maxRows: standing.maxRows };
-    return combineGrants([...grants, ...(await activeAccessGrants(em, userId, datasourceId, limits))]);
+    return combineGrants([...grants, ...(await activeAccessGrants(em, userId, datasourceId, limits))], nameRule);
   }
 }

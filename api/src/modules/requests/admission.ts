@@ -12,6 +12,7 @@ import { tableAllowed, type EffectiveAccess } from '../grants/access.ts';
 import { roleHas, type Permission, type Role } from '../identity/permissions.ts';
 
 const FULL_ACCESS: EffectiveAccess = {
+  nameRule: 'POSTGRESQL',
   canRead: true,
   canWrite: true,
   canDdl: true,
@@ -30,9 +31,9 @@ export function accessOf(
   em: EntityManager,
   actor: Actor,
   groupIds: readonly string[],
-  datasourceId: string,
+  datasource: Pick<Datasource, 'id' | 'dbType'>,
 ): Promise<EffectiveAccess> {
-  return actor.role === 'ADMIN' ? Promise.resolve(FULL_ACCESS) : grants.effectiveAccess(em, actor.userId, groupIds, datasourceId);
+  return actor.role === 'ADMIN' ? Promise.resolve(FULL_ACCESS) : grants.effectiveAccess(em, actor.userId, groupIds, datasource);
 }
 
 function permissionFor(c: Classification): Permission {

@@ -486,7 +486,7 @@ export class QueryRequestService {
       configVersion,
       datasource,
       groupIds,
-      access: await accessOf(this.grants, em, actor, groupIds, datasource.id),
+      access: await accessOf(this.grants, em, actor, groupIds, datasource),
       predicates: await this.rowSecurity.predicatesFor(em, datasource.id, actor.userId, groupIds),
       maskingPolicies: await this.masking.policiesFor(em, datasource.id, { userId: actor.userId, role: actor.role, groupIds }),
       plan: await reviewPlanOf(em, datasource),
@@ -515,7 +515,7 @@ export class QueryRequestService {
       const admitted = await this.admit(inputs, actor, input.query);
       // The grant itself, not the role: an admin's access is implicit (it does not include breaking glass), so
       // theirs is read from their grants; everyone else's admitted access already is their grants.
-      const granted = actor.role === 'ADMIN' ? await this.grants.effectiveAccess(em, actor.userId, admitted.groupIds, datasource.id) : admitted.access;
+      const granted = actor.role === 'ADMIN' ? await this.grants.effectiveAccess(em, actor.userId, admitted.groupIds, datasource) : admitted.access;
       if (!granted.canBreakGlass) throw new ForbiddenError(`break-glass on "${datasource.name}" needs an explicit can_break_glass grant (admins too)`);
       const routing: Routing = { status: 'APPROVED', reason: 'break-glass: review skipped, every guard applied', policy: null };
       const request = em.create(QueryRequestEntity, {
@@ -827,7 +827,7 @@ export class QueryRequestService {
     const classification = await classify(datasource.dbType, request.sqlText);
     assertRoleMay(actor.role, classification);
     const groupIds = await groupIdsOf(em, actor.userId);
-    const access = await accessOf(this.grants, em, actor, groupIds, datasource.id);
+    const access = await accessOf(this.grants, em, actor, groupIds, datasource);
     assertAllowed(access, classification, datasource);
     const predicates = await this.rowSecurity.predicatesFor(em, datasource.id, actor.userId, groupIds);
     return { request, datasource, classification, access, groupIds, predicates };

@@ -85,6 +85,20 @@ describe('reads', () => {
     expect(await rowCounts(t.databaseUrl!)).toEqual(before);
   });
 
+  it('compares names as PostgreSQL does: a quoted "Public" is not the allowed public schema', async () => {
+    await superuserQuery(targetUrl, `create schema "Public"; create table "Public".keys (id int); insert into "Public".keys values (7)`);
+    const before = await rowCounts(t.databaseUrl!);
+    for (const sql of ['select * from "Public".keys', 'select * from public.customers join "Public".keys on true']) {
+      const result = await submit(sql, analyst, { execute: true });
+      expect(result, sql).toMatchObject({ __typename: 'Forbidden' });
+      expect(result.message).toMatch(/Public\.keys/);
+    }
+    expect(await rowCounts(t.databaseUrl!)).toEqual(before);
+    // An unquoted name folds to lower case, as the server folds it: PUBLIC.customers is public.customers.
+    const folded = (await submit('select id from PUBLIC.Customers where id = 1', analyst, { execute: true })).data!;
+    expect(folded.result!.rows).toEqual([[1]]);
+  });
+
   it("resolves unqualified names to public whatever the database's search_path says", async () => {
     await superuserQuery(targetUrl, `create table secret.customers (id int, name text, email text, region text);
       insert into secret.customers values (99, 'hidden', 'hidden@secret', 'xx')`);

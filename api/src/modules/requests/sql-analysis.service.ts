@@ -47,7 +47,7 @@ export class SqlAnalysisService {
     return this.store.tenant(actor.orgId, async (em) => {
       const datasource = await em.findOne(DatasourceEntity, { id: input.datasourceId });
       if (!datasource) throw new NotFoundError('Datasource', input.datasourceId);
-      const access = await accessOf(this.grants, em, actor, await groupIdsOf(em, actor.userId), datasource.id);
+      const access = await accessOf(this.grants, em, actor, await groupIdsOf(em, actor.userId), datasource);
       const classified = await this.classificationTags.classifiedOf(em, datasource.id);
       const lineOf = lineIndex(input.sql);
       const statements = (await splitScript(datasource.dbType, input.sql)).filter((s) => !s.transactionControl);

@@ -274,7 +274,7 @@ export class RoutingPolicyService extends AuditedService {
       }
       const classification = await classify(datasource.dbType, input.query);
       const groupIds = await groupIdsOf(em, subject.userId);
-      const access = await accessOf(this.grants, em, subject, groupIds, datasource.id);
+      const access = await accessOf(this.grants, em, subject, groupIds, datasource);
       let refusal: string | null = null;
       try {
         assertRoleMay(subject.role, classification);

@@ -8,13 +8,13 @@ import * as cdktn from 'cdktn';
 
 export interface GrantConfig extends cdktn.TerraformMetaArguments {
   /**
-  * null = every schema.
+  * null = every schema. PostgreSQL: an unquoted name folds to lower case, a double-quoted one keeps its case (`"Sales"` is not `sales`).
   *
   * Docs at Terraform Registry: {@link https://registry.accessflow.dev/providers/accessflow/accessflow/latest/docs/resources/grant#allowed_schemas Grant#allowed_schemas}
   */
   readonly allowedSchemas?: string[];
   /**
-  * null = every table.
+  * null = every table. `schema.table`, or a bare `table` in the default schema; named as for allowedSchemas.
   *
   * Docs at Terraform Registry: {@link https://registry.accessflow.dev/providers/accessflow/accessflow/latest/docs/resources/grant#allowed_tables Grant#allowed_tables}
   */
