@@ -84,6 +84,9 @@ export class SqlRejected extends Error {
 
 const STRENGTH: Record<QueryType, number> = { SELECT: 0, INSERT: 1, UPDATE: 2, DELETE: 3, DDL: 4 };
 
+/** The stronger of two types. */
+export const stronger = (a: QueryType, b: QueryType): QueryType => (STRENGTH[b] > STRENGTH[a] ? b : a);
+
 /** The strongest of the given types (SELECT for none). */
 export function strongest(types: Iterable<QueryType>): QueryType {
   let result: QueryType = 'SELECT';
@@ -96,13 +99,26 @@ export function isDml(type: QueryType): boolean {
   return type === 'INSERT' || type === 'UPDATE' || type === 'DELETE';
 }
 
+/** Past this many references a set also keeps an index (a statement usually names a handful, which a scan beats). */
+const SCANNED_REFS = 16;
+
 /** Collects table references in first-seen order without duplicates. */
 export class TableSet {
-  readonly #refs = new Map<string, TableRef>();
+  readonly #refs: TableRef[] = [];
+  #index: Set<string> | null = null;
 
   add(ref: TableRef): void {
-    const key = `${ref.schema ?? ''}\u0000${ref.name}`;
-    if (!this.#refs.has(key)) this.#refs.set(key, { schema: ref.schema, name: ref.name });
+    const refs = this.#refs;
+    if (this.#index === null) {
+      for (const seen of refs) if (seen.name === ref.name && seen.schema === ref.schema) return;
+      refs.push({ schema: ref.schema, name: ref.name });
+      if (refs.length > SCANNED_REFS) this.#index = new Set(refs.map(keyOf));
+      return;
+    }
+    const key = keyOf(ref);
+    if (this.#index.has(key)) return;
+    this.#index.add(key);
+    refs.push({ schema: ref.schema, name: ref.name });
   }
 
   addAll(refs: Iterable<TableRef>): void {
@@ -110,12 +126,28 @@ export class TableSet {
   }
 
   toArray(): TableRef[] {
-    return [...this.#refs.values()];
+    return this.#refs.slice();
   }
 }
 
+const keyOf = (ref: TableRef): string => `${ref.schema ?? ''}\u0000${ref.name}`;
+
 /** Combines the statements of one submission into its classification. */
 export function combine(statements: StatementInfo[], transactional: boolean): Classification {
+  const [only] = statements;
+  if (statements.length === 1 && only !== undefined) {
+    // One statement (the common case): its own findings, its tables already without duplicates.
+    const filtered = only.type === 'SELECT' || only.type === 'UPDATE' || only.type === 'DELETE';
+    return {
+      type: only.type,
+      statements,
+      tables: only.tables.slice(),
+      hasWhere: filtered && only.hasWhere,
+      hasLimit: only.hasLimit,
+      transactional,
+      readOnly: only.readOnly,
+    };
+  }
   const tables = new TableSet();
   for (const statement of statements) tables.addAll(statement.tables);
   const filtered = statements.filter((s) => s.type === 'SELECT' || s.type === 'UPDATE' || s.type === 'DELETE');

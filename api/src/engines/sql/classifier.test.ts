@@ -2,11 +2,13 @@
  * The SQL classifier against the public corpus (`corpus.tsv`, one `it` per case) plus focused tests of table
  * extraction through CTEs and subqueries, identifier normalisation, batches and messages.
  */
+import { parseSync } from 'libpg-query';
 import { describe, expect, it } from 'vitest';
 import { SqlRejected, strongest, type Classification, type TableRef } from './classification.ts';
 import { classifyMysql } from './mysql.ts';
 import { classifyPostgres } from './postgres.ts';
 import { loadCorpus, type CorpusEngine as Engine } from './corpus.ts';
+import { loadPgParser } from './pg-parser.ts';
 
 const tableName = (ref: TableRef): string => (ref.schema === null ? ref.name : `${ref.schema}.${ref.name}`);
 
@@ -57,6 +59,34 @@ describe('corpus.tsv', () => {
 
   it.each(corpus)('$engine: $sql', async ({ engine, sql, expected, line }) => {
     expect(await outcome(engine, sql), `corpus.tsv:${line}`).toBe(normalizeExpected(expected));
+  });
+});
+
+describe("the parser's AST", () => {
+  // The PostgreSQL walk tells a node (`{ Type: body }`) from a bare field object by the first key alone.
+  it('nodeKeysAreCapitalised: a capitalised key is a node, alone in its object; field names are never capitalised', async () => {
+    await loadPgParser();
+    const problems: string[] = [];
+    const check = (value: unknown, path: string): void => {
+      if (Array.isArray(value)) return value.forEach((item, i) => check(item, `${path}[${i}]`));
+      if (typeof value !== 'object' || value === null) return;
+      const keys = Object.keys(value);
+      const capitalised = keys.filter((key) => /^[A-Z]/.test(key));
+      if (capitalised.length > 0 && keys.length !== 1) problems.push(`${path}: ${keys.join(',')}`);
+      for (const key of keys) check((value as Record<string, unknown>)[key], `${path}.${key}`);
+    };
+    let parsed = 0;
+    for (const { engine, sql } of corpus) {
+      if (engine !== 'postgresql') continue;
+      try {
+        check(parseSync(sql), sql);
+        parsed += 1;
+      } catch {
+        // Statements the parser refuses have no AST to walk.
+      }
+    }
+    expect(parsed).toBeGreaterThan(100);
+    expect(problems).toEqual([]);
   });
 });
 

@@ -47,7 +47,9 @@ const DENIED_PREFIXES = [
 /** Whether a function (bare name, any case) is on the denylist. */
 export function isDeniedFunction(name: string): boolean {
   const lower = name.toLowerCase();
-  return DENIED.has(lower) || DENIED_PREFIXES.some((prefix) => lower.startsWith(prefix));
+  if (DENIED.has(lower)) return true;
+  for (const prefix of DENIED_PREFIXES) if (lower.startsWith(prefix)) return true;
+  return false;
 }
 
 const words = (text: string): string[] => text.split(/\s+/).filter(Boolean);

@@ -5,13 +5,13 @@
  * clauses and data-modifying statements wherever they are nested.
  */
 import { parseSync, scanSync } from 'libpg-query';
-import { loadPgParser } from './pg-parser.ts';
+import { loadPgParser, pgParserLoaded } from './pg-parser.ts';
 import {
   abbreviate,
   checkBatch,
   combine,
   SqlRejected,
-  strongest,
+  stronger,
   TableSet,
   type Classification,
   type QueryType,
@@ -30,10 +30,12 @@ function names(value: unknown): string[] {
   if (unwrapped?.[0] === 'ObjectWithArgs') return names(unwrapped[1].objname);
   if (unwrapped?.[0] === 'TypeName') return names(unwrapped[1].names);
   if (!Array.isArray(value)) return [];
-  return value.flatMap((item) => {
+  const parts: string[] = [];
+  for (const item of value) {
     const node = unwrap(item);
-    return node?.[0] === 'String' ? [str(node[1].sval) ?? ''] : [];
-  });
+    if (node?.[0] === 'String') parts.push(str(node[1].sval) ?? '');
+  }
+  return parts;
 }
 
 /** A qualified name → a reference to the object it names (last part), in the schema before it. */
@@ -122,7 +124,8 @@ function unsupported(type: string, body: Obj): SqlRejected {
   );
 }
 
-const FROM_KEYS = new Set(['fromClause', 'usingClause', 'sourceRelation']);
+/** The keys that hold FROM items (compared directly: a set lookup per key of every object costs more). */
+const isFromKey = (key: string): boolean => key === 'fromClause' || key === 'usingClause' || key === 'sourceRelation';
 const CHECKED_OPERATOR_KINDS = new Set([
   'AEXPR_OP', 'AEXPR_OP_ANY', 'AEXPR_OP_ALL', 'AEXPR_DISTINCT', 'AEXPR_NOT_DISTINCT', 'AEXPR_NULLIF', 'AEXPR_IN',
   'AEXPR_LIKE', 'AEXPR_ILIKE', 'AEXPR_SIMILAR',
@@ -144,6 +147,8 @@ const RELATION_RENAMES = new Set([
  */
 const LEAVES = new Set(['A_Const', 'ColumnRef', 'ParamRef', 'A_Star', 'String', 'Integer', 'Float', 'Boolean', 'BitString']);
 
+const NO_NAMES: ReadonlySet<string> = new Set();
+
 /** What one walk over a statement's AST found. */
 class Walker {
   readonly tables = new TableSet();
@@ -158,15 +163,31 @@ class Walker {
   /** Inside CREATE SCHEMA s …: unqualified names may be created in s. */
   #schemaElements: string | null = null;
 
+  /** Walks a statement node given as its type and body (the parser's `{ [type]: body }`). */
+  statementNode(type: string, body: Obj): void {
+    this.node(type, body, NO_NAMES);
+  }
+
   visit(value: unknown, scope: ReadonlySet<string>): void {
+    if (typeof value !== 'object' || value === null) return;
     if (Array.isArray(value)) {
       for (const item of value) this.visit(item, scope);
       return;
     }
-    if (!isObj(value)) return;
-    const node = unwrap(value);
-    if (node === null) this.fields(value, scope);
-    else if (!LEAVES.has(node[0])) this.node(node[0], node[1], scope);
+    // A node is `{ Type: body }`; no field of the parser's AST has a capitalised name (`nodeKeysAreCapitalised` in
+    // the tests holds the parser to it), so the first key tells a node from a bare field object.
+    let first: string | undefined;
+    for (const key in value) {
+      first = key;
+      break;
+    }
+    if (first === undefined) return;
+    const initial = first.charCodeAt(0);
+    if (initial < 65 || initial > 90) this.fields(value as Obj, scope);
+    else if (!LEAVES.has(first)) {
+      const body = (value as Obj)[first];
+      if (isObj(body)) this.node(first, body, scope);
+    }
   }
 
   private node(type: string, body: Obj, scope: ReadonlySet<string>): void {
@@ -184,16 +205,22 @@ class Walker {
   }
 
   private fields(obj: Obj, scope: ReadonlySet<string>): void {
-    if (typeof obj.relname === 'string') this.table(obj, scope, false);
-    let inner = scope;
-    if (isObj(obj.withClause)) inner = this.withClause(obj.withClause, scope);
-    if (Array.isArray(obj.lockingClause) && obj.lockingClause.length > 0) this.locking = true;
-    if (obj.intoClause !== undefined) this.selectInto = true;
+    // The CTEs are in scope for every other field, whatever the key order.
+    const withClause = obj.withClause;
+    const inner = isObj(withClause) ? this.withClause(withClause, scope) : scope;
+    // One pass over the keys: this runs for every object of every statement, and a named property read on objects
+    // of so many shapes is slow, so the fields that matter are recognised by key.
     for (const key in obj) {
       const value = obj[key];
+      if (key === 'relname') {
+        if (typeof value === 'string') this.table(obj, scope, false);
+        continue;
+      }
+      if (key === 'intoClause') this.selectInto = true;
+      else if (key === 'lockingClause' && Array.isArray(value) && value.length > 0) this.locking = true;
       // Scalars (locations, flags, names) hold nothing to find.
       if (typeof value !== 'object' || value === null || key === 'withClause') continue;
-      if (FROM_KEYS.has(key)) this.from(value, inner);
+      if (isFromKey(key)) this.from(value, inner);
       else this.visit(value, inner);
     }
   }
@@ -356,11 +383,10 @@ class Walker {
   private func(parts: string[]): void {
     const name = parts.at(-1) ?? '';
     const schema = parts.length > 1 ? parts.at(-2) : null;
-    const display = parts.join('.');
     if (isDeniedFunction(name)) {
-      throw new SqlRejected('UNSAFE_FUNCTION', `function ${display} is not allowed (side effects outside the query)`);
+      throw new SqlRejected('UNSAFE_FUNCTION', `function ${parts.join('.')} is not allowed (side effects outside the query)`);
     }
-    if ((schema !== null && schema !== 'pg_catalog') || !PG_SAFE_FUNCTIONS.has(name)) this.unproven.push(display);
+    if ((schema !== null && schema !== 'pg_catalog') || !PG_SAFE_FUNCTIONS.has(name)) this.unproven.push(parts.join('.'));
   }
 
   private operator(parts: string[]): void {
@@ -406,8 +432,9 @@ function analyze(type: string, body: Obj): Analysis {
   else throw unsupported(type, body);
 
   const walker = new Walker();
-  walker.visit({ [type]: body }, new Set());
-  const queryType = strongest([base, ...walker.writes]);
+  walker.statementNode(type, body);
+  let queryType = base;
+  for (const write of walker.writes) queryType = stronger(queryType, write);
   const pureExpressions = walker.unproven.length === 0;
   const readOnly =
     queryType === 'SELECT' && walker.writes.length === 0 && !walker.locking && !walker.selectInto && pureExpressions;
@@ -462,8 +489,7 @@ function classifyStatement(stmt: unknown, text: string): StatementInfo {
 }
 
 function withText(info: Omit<StatementInfo, 'text'>, text: string): StatementInfo {
-  const { type, ...rest } = info;
-  return { type, text, ...rest };
+  return { type: info.type, text, tables: info.tables, hasWhere: info.hasWhere, hasLimit: info.hasLimit, readOnly: info.readOnly };
 }
 
 /**
@@ -481,6 +507,12 @@ function rejectAmbiguousLiterals(sql: string): void {
       );
     }
   }
+}
+
+/** A statement's text, trimmed, without its separating semicolon. */
+function withoutSemicolon(text: string): string {
+  const trimmed = text.trim();
+  return trimmed.endsWith(';') ? trimmed.slice(0, -1).trim() : trimmed;
 }
 
 interface RawStatement {
@@ -548,7 +580,7 @@ function leadingCommentLength(text: string): number {
 export async function classifyPostgres(sql: string): Promise<Classification> {
   if (!/\S/.test(sql)) throw new SqlRejected('EMPTY', 'the query is empty');
   if (sql.includes('\u0000')) throw new SqlRejected('PARSE_ERROR', 'the query contains a NUL character');
-  await loadPgParser();
+  if (!pgParserLoaded()) await loadPgParser();
   let parsed: unknown;
   try {
     parsed = parseSync(sql);
@@ -567,20 +599,17 @@ export async function classifyPostgres(sql: string): Promise<Classification> {
   rejectAmbiguousLiterals(sql);
 
   // Statement locations are byte offsets into the UTF-8 text.
-  const bytes = Buffer.from(sql, 'utf8');
-  const text = (statement: RawStatement): string =>
-    bytes
-      .subarray(statement.location, statement.length > 0 ? statement.location + statement.length : bytes.length)
-      .toString('utf8')
-      .trim()
-      .replace(/;$/, '')
-      .trim();
+  let bytes: Buffer | undefined;
+  const text = (statement: RawStatement): string => {
+    bytes ??= Buffer.from(sql, 'utf8');
+    return withoutSemicolon(bytes.subarray(statement.location, statement.length > 0 ? statement.location + statement.length : bytes.length).toString('utf8'));
+  };
 
   const [first] = raw;
   if (raw.length === 1 && first !== undefined) {
     // The whole submission is the statement (the common case): no byte offsets to translate.
     const whole = first.location === 0 && first.length === 0;
-    return combine([classifyStatement(first.stmt, whole ? sql.trim().replace(/;$/, '').trim() : text(first))], false);
+    return combine([classifyStatement(first.stmt, whole ? withoutSemicolon(sql) : text(first))], false);
   }
 
   const begin = transactionKind(first?.stmt);

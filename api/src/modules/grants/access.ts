@@ -21,9 +21,9 @@ export interface EffectiveAccess {
   canWrite: boolean;
   canDdl: boolean;
   canBreakGlass: boolean;
-  /** null = unrestricted; else the names as `nameKey` makes them. */
+  /** null = unrestricted; else the names as `nameParts` reads them. */
   allowedSchemas: Set<string> | null;
-  allowedTables: Set<string> | null;
+  allowedTables: AllowedTables | null;
   /** Restricted only when every applying grant restricts the column. */
   restrictedColumns: Set<string>;
   /** null = the datasource's cap. */
@@ -33,6 +33,12 @@ export interface EffectiveAccess {
   changesAt: Date | null;
 }
 
+/** Allowed tables by how they were named: bare (`orders`, an unqualified reference) or in a schema (`sales.orders`). */
+export interface AllowedTables {
+  bare: Set<string>;
+  inSchema: Map<string, Set<string>>;
+}
+
 export const NO_ACCESS: EffectiveAccess = {
   nameRule: 'POSTGRESQL',
   canRead: false,
@@ -40,7 +46,7 @@ export const NO_ACCESS: EffectiveAccess = {
   canDdl: false,
   canBreakGlass: false,
   allowedSchemas: new Set(),
-  allowedTables: new Set(),
+  allowedTables: { bare: new Set(), inSchema: new Map() },
   restrictedColumns: new Set(),
   maxRows: null,
   grantIds: [],
@@ -50,8 +56,9 @@ export const NO_ACCESS: EffectiveAccess = {
 export function combineGrants(grants: readonly Grant[], nameRule: NameRule, now = new Date()): EffectiveAccess {
   const live = grants.filter((g) => !g.expiresAt || g.expiresAt > now);
   if (live.length === 0) return { ...NO_ACCESS, nameRule };
-  const unionOrAll = (lists: (string[] | null | undefined)[]) =>
-    lists.some((list) => list === null || list === undefined) ? null : new Set(lists.flatMap((list) => list!.map((v) => nameKey(v, nameRule))));
+  const unrestricted = (lists: (string[] | null | undefined)[]) => lists.some((list) => list === null || list === undefined);
+  const schemaLists = live.map((g) => g.allowedSchemas);
+  const tableLists = live.map((g) => g.allowedTables);
   const restricted = live.map((g) => new Set(g.restrictedColumns.map((c) => c.toLowerCase())));
   return {
     nameRule,
@@ -59,8 +66,8 @@ export function combineGrants(grants: readonly Grant[], nameRule: NameRule, now 
     canWrite: live.some((g) => g.canWrite),
     canDdl: live.some((g) => g.canDdl),
     canBreakGlass: live.some((g) => g.canBreakGlass),
-    allowedSchemas: unionOrAll(live.map((g) => g.allowedSchemas)),
-    allowedTables: unionOrAll(live.map((g) => g.allowedTables)),
+    allowedSchemas: unrestricted(schemaLists) ? null : schemasOf(schemaLists.flat() as string[], nameRule),
+    allowedTables: unrestricted(tableLists) ? null : tablesOf(tableLists.flat() as string[], nameRule),
     restrictedColumns: new Set([...restricted[0]!].filter((column) => restricted.every((set) => set.has(column)))),
     maxRows: live.some((g) => g.maxRows === null || g.maxRows === undefined) ? null : Math.max(...live.map((g) => g.maxRows!)),
     grantIds: live.map((g) => g.id),
@@ -68,17 +75,36 @@ export function combineGrants(grants: readonly Grant[], nameRule: NameRule, now 
   };
 }
 
-/** Separates the parts of a key: no identifier can contain NUL, so `"a.b"` (one name) and `a.b` never meet. */
-const PART = '\u0000';
+/** Schema names as written in grants → the names they allow (a written name with a dot allows nothing). */
+function schemasOf(written: string[], nameRule: NameRule): Set<string> {
+  const schemas = new Set<string>();
+  for (const parts of written.map((name) => nameParts(name, nameRule))) if (parts.length === 1) schemas.add(parts[0]!);
+  return schemas;
+}
+
+/** Table names as written in grants (`table` or `schema.table`) → the tables they allow. */
+function tablesOf(written: string[], nameRule: NameRule): AllowedTables {
+  const allowed: AllowedTables = { bare: new Set(), inSchema: new Map() };
+  for (const parts of written.map((name) => nameParts(name, nameRule))) {
+    if (parts.length === 1) allowed.bare.add(parts[0]!);
+    else if (parts.length === 2) {
+      const [schema, table] = parts as [string, string];
+      const tables = allowed.inSchema.get(schema) ?? new Set<string>();
+      tables.add(table);
+      allowed.inSchema.set(schema, tables);
+    }
+  }
+  return allowed;
+}
 
 /**
- * A name as written in a grant (`schema`, `table` or `schema.table`) → the key it is compared under. PostgreSQL:
- * split at dots outside double quotes; a quoted part is kept as written (`""` → `"`), an unquoted one folded to lower
- * case the way the server folds it (ASCII letters only). MySQL/MariaDB: split at dots, lower case.
+ * A name as written in a grant (`schema`, `table` or `schema.table`) → its parts as the server reads them.
+ * PostgreSQL: split at dots outside double quotes; a quoted part is kept as written (`""` → `"`), an unquoted one
+ * folded to lower case the way the server folds it (ASCII letters only). MySQL/MariaDB: split at dots, lower case.
  */
-export function nameKey(written: string, nameRule: NameRule): string {
+export function nameParts(written: string, nameRule: NameRule): string[] {
   const text = written.trim();
-  if (nameRule === 'LOWER_CASE') return text.toLowerCase().split('.').join(PART);
+  if (nameRule === 'LOWER_CASE') return text.toLowerCase().split('.');
   const parts: string[] = [];
   let part = '';
   for (let i = 0; i < text.length; i += 1) {
@@ -95,7 +121,7 @@ export function nameKey(written: string, nameRule: NameRule): string {
     }
   }
   parts.push(part);
-  return parts.join(PART);
+  return parts;
 }
 
 /** The index of the quote that closes the quoted identifier opened at `open` (the end of the text if none does). */
@@ -124,5 +150,5 @@ export function tableAllowed(access: EffectiveAccess, table: { schema: string | 
   if (!access.allowedTables) return true;
   // A bare allowed name matches only an unqualified reference; a qualified one matches its schema.
   const name = exact ? table.name : table.name.toLowerCase();
-  return table.schema === null ? access.allowedTables.has(name) : access.allowedTables.has(`${schema}${PART}${name}`);
+  return table.schema === null ? access.allowedTables.bare.has(name) : access.allowedTables.inSchema.get(schema!)?.has(name) === true;
 }
