@@ -968,7 +968,7 @@ export const RESOURCES: ResourceSpec[] = [
         "replace": false,
         "triggers": null,
         "version": null,
-        "description": "null = every schema. PostgreSQL: an unquoted name folds to lower case, a double-quoted one keeps its case (`\"Sales\"` is not `sales`).",
+        "description": "null = every schema. Compared exactly: on PostgreSQL an unquoted name folds to lower case and a double-quoted one keeps its case (`\"Sales\"` is not `sales`); on MySQL/MariaDB names are as written.",
         "name": "allowed_schemas",
         "type": {
           "kind": "list",

@@ -14,7 +14,8 @@ export type QueryType = 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE' | 'DDL';
  * identifiers to lower case and kept quoted ones, so `"Public".t` and `public.t` differ. MySQL/MariaDB: always
  * lower case, because a case-insensitive server treats `Secret` and `secret` alike. `schema` is null when the
  * reference is unqualified (resolved by search_path / the current database). `name` is `*` for a whole schema
- * (`DROP SCHEMA s`, `CREATE DATABASE d`).
+ * (`DROP SCHEMA s`, `CREATE DATABASE d`). MySQL's names as written (a case-sensitive server tells them apart) are
+ * kept beside these in `writtenTables`, which grants are checked against.
  */
 export interface TableRef {
   schema: string | null;
@@ -26,6 +27,8 @@ export interface StatementInfo {
   /** The statement's own text, trimmed, without the separating semicolon. */
   text: string;
   tables: TableRef[];
+  /** The tables as written: MySQL/MariaDB names keep their case here (for grants, compared exactly). PostgreSQL: `tables`. */
+  writtenTables: TableRef[];
   /** UPDATE/DELETE: every UPDATE/DELETE in it (CTEs included) has a WHERE. SELECT: the top level has one. Else false. */
   hasWhere: boolean;
   /** The top-level statement has a LIMIT / FETCH FIRST with a count (not LIMIT ALL). */
@@ -40,6 +43,8 @@ export interface Classification {
   statements: StatementInfo[];
   /** Every table referenced anywhere, deduplicated, CTE names excluded. */
   tables: TableRef[];
+  /** The same, as written (see StatementInfo.writtenTables). */
+  writtenTables: TableRef[];
   /** Every SELECT/UPDATE/DELETE statement has a WHERE (see StatementInfo.hasWhere); false when there is none. */
   hasWhere: boolean;
   /** Every statement has a LIMIT. */
@@ -142,6 +147,7 @@ export function combine(statements: StatementInfo[], transactional: boolean): Cl
       type: only.type,
       statements,
       tables: only.tables.slice(),
+      writtenTables: only.writtenTables.slice(),
       hasWhere: filtered && only.hasWhere,
       hasLimit: only.hasLimit,
       transactional,
@@ -149,12 +155,17 @@ export function combine(statements: StatementInfo[], transactional: boolean): Cl
     };
   }
   const tables = new TableSet();
-  for (const statement of statements) tables.addAll(statement.tables);
+  const writtenTables = new TableSet();
+  for (const statement of statements) {
+    tables.addAll(statement.tables);
+    writtenTables.addAll(statement.writtenTables);
+  }
   const filtered = statements.filter((s) => s.type === 'SELECT' || s.type === 'UPDATE' || s.type === 'DELETE');
   return {
     type: strongest(statements.map((s) => s.type)),
     statements,
     tables: tables.toArray(),
+    writtenTables: writtenTables.toArray(),
     hasWhere: filtered.length > 0 && filtered.every((s) => s.hasWhere),
     hasLimit: statements.length > 0 && statements.every((s) => s.hasLimit),
     transactional,

@@ -231,7 +231,10 @@ function identValue(value: unknown): string | null {
 }
 
 class Walker {
+  /** Names in lower case, as a case-insensitive server resolves them. */
   readonly tables = new TableSet();
+  /** Names as written: a case-sensitive server (lower_case_table_names = 0, Linux's default) tells `Shop` from `shop`. */
+  readonly writtenTables = new TableSet();
   readonly writes: QueryType[] = [];
   unfilteredWrite = false;
   locking = false;
@@ -303,7 +306,7 @@ class Walker {
         if (keyword !== 'database' && keyword !== 'schema') return;
         const named = type === 'drop' ? obj.name : (obj.database ?? obj.schema);
         const parts = typeof named === 'string' ? [named] : isObj(named) ? list(named.schema).map(identValue) : [];
-        for (const part of parts) if (part !== null) this.tables.add({ schema: part.toLowerCase(), name: '*' });
+        for (const part of parts) if (part !== null) this.addRef(part, '*');
         return;
       }
       case 'function': {
@@ -330,7 +333,12 @@ class Walker {
 
   private addTable(db: string | null, table: string): void {
     if (table === '') return;
-    this.tables.add({ schema: lower(db), name: table.toLowerCase() });
+    this.addRef(db, table);
+  }
+
+  addRef(schema: string | null, name: string): void {
+    this.tables.add({ schema: lower(schema), name: name.toLowerCase() });
+    this.writtenTables.add({ schema, name });
   }
 
   /** FROM items (and UPDATE's table list): an unqualified name written exactly as a CTE in scope is the CTE. */
@@ -447,7 +455,7 @@ function addParserTableList(walker: Walker, text: string, dialect: Dialect): voi
     if (table === undefined || table === 'null' || table === '') continue;
     const schema = db === undefined || db === 'null' ? null : db;
     if (schema === null && walker.cteNames.has(table)) continue;
-    walker.tables.add({ schema: schema === null ? null : schema.toLowerCase(), name: table.toLowerCase() });
+    walker.addRef(schema, table);
   }
 }
 
@@ -491,6 +499,7 @@ function classifyStatement(piece: Piece, dialect: Dialect): StatementInfo {
     type,
     text: piece.text,
     tables: walker.tables.toArray(),
+    writtenTables: walker.writtenTables.toArray(),
     hasWhere,
     hasLimit: hasLimit(type === 'SELECT' ? lastArm : ast),
     readOnly: type === 'SELECT' && walker.writes.length === 0 && !walker.locking && !walker.assigns && pure,

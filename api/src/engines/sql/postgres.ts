@@ -441,10 +441,12 @@ function analyze(type: string, body: Obj): Analysis {
   let hasWhere = false;
   if (queryType === 'UPDATE' || queryType === 'DELETE') hasWhere = !walker.unfilteredWrite;
   else if (queryType === 'SELECT' && type === 'SelectStmt') hasWhere = selectHasWhere(body);
+  const tables = walker.tables.toArray();
   return {
     info: {
       type: queryType,
-      tables: walker.tables.toArray(),
+      tables,
+      writtenTables: tables,
       hasWhere,
       hasLimit: type === 'SelectStmt' && selectHasLimit(body),
       readOnly,
@@ -489,7 +491,7 @@ function classifyStatement(stmt: unknown, text: string): StatementInfo {
 }
 
 function withText(info: Omit<StatementInfo, 'text'>, text: string): StatementInfo {
-  return { type: info.type, text, tables: info.tables, hasWhere: info.hasWhere, hasLimit: info.hasLimit, readOnly: info.readOnly };
+  return { type: info.type, text, tables: info.tables, writtenTables: info.writtenTables, hasWhere: info.hasWhere, hasLimit: info.hasLimit, readOnly: info.readOnly };
 }
 
 /**

@@ -23,6 +23,7 @@ import type { GrantService } from '../grants/grant.service.ts';
 import { groupIdsOf } from '../groups/memberships.ts';
 import { roleHas } from '../identity/permissions.ts';
 import type { MaskingPolicyService } from '../masking/masking-policy.service.ts';
+import { defaultSchemaAsWritten } from '../requests/admission.ts';
 import type { QueryRequest } from '../requests/query-request.entity.ts';
 import type { QueryRequestService } from '../requests/query-request.service.ts';
 import { qualifiedNameOf, queryNameFor, viewOf, type SchemaView, type Viewer } from './schema-view.ts';
@@ -166,7 +167,7 @@ export class ExplorerService extends AuditedService {
           // Masking has no implicit bypass (FEATURES C7): managers see the masks their own queries get, too.
           policies: await this.masking.policiesFor(em, datasource.id, { userId: actor.userId, role: actor.role, groupIds }),
           tags: await tagsOf(em, datasource.id),
-          defaultSchema: defaultSchemaOf(datasource),
+          defaultSchema: defaultSchemaAsWritten(datasource),
         },
         refreshedAt: await lastRefreshOf(em, datasource.id),
       };
@@ -235,11 +236,6 @@ const REFRESHED = 'DATASOURCE_SCHEMA_REFRESHED';
 async function lastRefreshOf(em: EntityManager, datasourceId: string): Promise<Date | null> {
   const [latest] = await em.find(AuditEventEntity, { action: REFRESHED, targetId: datasourceId }, { orderBy: { createdAt: 'desc' }, limit: 1, fields: ['createdAt'] });
   return latest?.createdAt ?? null;
-}
-
-/** Where an unqualified name resolves: `public` (the engine pins search_path) or the MySQL database. */
-function defaultSchemaOf(datasource: Datasource): string {
-  return datasource.dbType === 'POSTGRESQL' ? 'public' : datasource.databaseName;
 }
 
 function quotePostgres(identifier: string): string {

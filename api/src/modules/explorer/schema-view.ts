@@ -71,7 +71,7 @@ export function queryNameFor(viewer: Viewer, table: { schema: string; name: stri
   if (access === null) return { schema: table.schema, name: table.name };
   if (access.grantIds.length === 0) return null;
   if (tableAllowed(access, table, viewer.defaultSchema)) return { schema: table.schema, name: table.name };
-  const inDefault = access.nameRule === 'POSTGRESQL' ? table.schema === viewer.defaultSchema : table.schema.toLowerCase() === viewer.defaultSchema.toLowerCase();
+  const inDefault = table.schema === viewer.defaultSchema;
   if (inDefault && tableAllowed(access, { schema: null, name: table.name }, viewer.defaultSchema)) return { schema: null, name: table.name };
   return null;
 }

@@ -15,7 +15,8 @@ describe('names in grants', () => {
     expect(nameParts('a.b', 'POSTGRESQL')).toEqual(['a', 'b']);
     expect(nameParts('"say ""hi"""', 'POSTGRESQL')).toEqual(['say "hi"']);
     expect(nameParts('  ÉTÉ ', 'POSTGRESQL')).toEqual(['ÉtÉ']);
-    expect(nameParts('Shop.Orders', 'LOWER_CASE')).toEqual(['shop', 'orders']);
+    expect(nameParts('Shop.Orders', 'AS_WRITTEN')).toEqual(['Shop', 'Orders']);
+    expect(nameParts('`my.db`.`odd``name`', 'AS_WRITTEN')).toEqual(['my.db', 'odd`name']);
   });
 
   it('PostgreSQL: a reference passes only under the exact name the server resolves', () => {
@@ -32,10 +33,15 @@ describe('names in grants', () => {
     expect(allowed({ allowedSchemas: ['sales'], allowedTables: ['accounts'] }, 'POSTGRESQL', { schema: null, name: 'accounts' })).toBe(false);
   });
 
-  it('MySQL and MariaDB: compared in lower case', () => {
-    expect(allowed({ allowedSchemas: ['Shop'] }, 'LOWER_CASE', { schema: 'shop', name: 't' }, 'shop')).toBe(true);
-    expect(allowed({ allowedTables: ['Shop.Orders'] }, 'LOWER_CASE', { schema: 'shop', name: 'orders' }, 'shop')).toBe(true);
-    expect(allowed({ allowedTables: ['orders'] }, 'LOWER_CASE', { schema: 'other', name: 'orders' }, 'shop')).toBe(false);
+  it('MySQL and MariaDB: compared as written, since a case-sensitive server tells SHOP from shop', () => {
+    expect(allowed({ allowedSchemas: ['shop'] }, 'AS_WRITTEN', { schema: 'shop', name: 't' }, 'shop')).toBe(true);
+    expect(allowed({ allowedSchemas: ['shop'] }, 'AS_WRITTEN', { schema: 'SHOP', name: 't' }, 'shop')).toBe(false);
+    expect(allowed({ allowedSchemas: ['`SHOP`'] }, 'AS_WRITTEN', { schema: 'SHOP', name: 't' }, 'shop')).toBe(true);
+    expect(allowed({ allowedTables: ['shop.orders'] }, 'AS_WRITTEN', { schema: 'shop', name: 'Orders' }, 'shop')).toBe(false);
+    expect(allowed({ allowedTables: ['Shop.Orders'] }, 'AS_WRITTEN', { schema: 'Shop', name: 'Orders' }, 'shop')).toBe(true);
+    expect(allowed({ allowedTables: ['orders'] }, 'AS_WRITTEN', { schema: 'other', name: 'orders' }, 'shop')).toBe(false);
+    // An unqualified reference is in the datasource's database, as configured.
+    expect(allowed({ allowedSchemas: ['Shop'] }, 'AS_WRITTEN', { schema: null, name: 't' }, 'Shop')).toBe(true);
   });
 
   it('a name of more parts than it can have allows nothing', () => {

@@ -6,17 +6,17 @@ import type { DB_TYPES } from '../datasources/datasource.entity.ts';
 import type { Grant } from './grant.entity.ts';
 
 /**
- * How names in grants compare with the names a statement uses. PostgreSQL folds an unquoted identifier to lower case
- * and keeps a quoted one exactly, so `"Public".t` is another schema than `public.t`: grant names are read by the
- * same rule and compared exactly, never case-insensitively (which would let `"Public"` pass a grant for `public`).
- * MySQL and MariaDB names are compared in lower case, as the classifier reports them.
+ * How names in grants compare with the names a statement uses: always exactly, never case-insensitively (which would
+ * let `"Public".t` pass a grant for `public`, another schema). PostgreSQL folds an unquoted identifier to lower case
+ * and keeps a quoted one, and grant names are read by the same rule. MySQL and MariaDB names are compared as written
+ * (backticks removed): a case-sensitive server (lower_case_table_names = 0, Linux's default) tells `Shop` from `shop`,
+ * and the grant cannot know which kind of server it is, so `SHOP.t` needs a grant that says `SHOP`.
  */
-export type NameRule = 'POSTGRESQL' | 'LOWER_CASE';
+export type NameRule = 'POSTGRESQL' | 'AS_WRITTEN';
 
-export const nameRuleOf = (dbType: (typeof DB_TYPES)[number]): NameRule => (dbType === 'POSTGRESQL' ? 'POSTGRESQL' : 'LOWER_CASE');
+export const nameRuleOf = (dbType: (typeof DB_TYPES)[number]): NameRule => (dbType === 'POSTGRESQL' ? 'POSTGRESQL' : 'AS_WRITTEN');
 
 export interface EffectiveAccess {
-  nameRule: NameRule;
   canRead: boolean;
   canWrite: boolean;
   canDdl: boolean;
@@ -40,7 +40,6 @@ export interface AllowedTables {
 }
 
 export const NO_ACCESS: EffectiveAccess = {
-  nameRule: 'POSTGRESQL',
   canRead: false,
   canWrite: false,
   canDdl: false,
@@ -55,13 +54,12 @@ export const NO_ACCESS: EffectiveAccess = {
 
 export function combineGrants(grants: readonly Grant[], nameRule: NameRule, now = new Date()): EffectiveAccess {
   const live = grants.filter((g) => !g.expiresAt || g.expiresAt > now);
-  if (live.length === 0) return { ...NO_ACCESS, nameRule };
+  if (live.length === 0) return NO_ACCESS;
   const unrestricted = (lists: (string[] | null | undefined)[]) => lists.some((list) => list === null || list === undefined);
   const schemaLists = live.map((g) => g.allowedSchemas);
   const tableLists = live.map((g) => g.allowedTables);
   const restricted = live.map((g) => new Set(g.restrictedColumns.map((c) => c.toLowerCase())));
   return {
-    nameRule,
     canRead: live.some((g) => g.canRead),
     canWrite: live.some((g) => g.canWrite),
     canDdl: live.some((g) => g.canDdl),
@@ -98,26 +96,27 @@ function tablesOf(written: string[], nameRule: NameRule): AllowedTables {
 }
 
 /**
- * A name as written in a grant (`schema`, `table` or `schema.table`) → its parts as the server reads them.
- * PostgreSQL: split at dots outside double quotes; a quoted part is kept as written (`""` → `"`), an unquoted one
- * folded to lower case the way the server folds it (ASCII letters only). MySQL/MariaDB: split at dots, lower case.
+ * A name as written in a grant (`schema`, `table` or `schema.table`) → its parts as the server reads them: split at
+ * dots outside quotes, a quoted part kept as written (a doubled quote is one). PostgreSQL quotes with `"` and folds an
+ * unquoted part to lower case the way the server does (ASCII letters only); MySQL/MariaDB quote with a backtick and
+ * keep every part as written.
  */
 export function nameParts(written: string, nameRule: NameRule): string[] {
   const text = written.trim();
-  if (nameRule === 'LOWER_CASE') return text.toLowerCase().split('.');
+  const quote = nameRule === 'POSTGRESQL' ? '"' : '`';
   const parts: string[] = [];
   let part = '';
   for (let i = 0; i < text.length; i += 1) {
     const char = text[i]!;
-    if (char === '"') {
-      const close = closingQuote(text, i);
-      part += text.slice(i + 1, close).replaceAll('""', '"');
+    if (char === quote) {
+      const close = closingQuote(text, i, quote);
+      part += text.slice(i + 1, close).replaceAll(quote + quote, quote);
       i = close;
     } else if (char === '.') {
       parts.push(part);
       part = '';
     } else {
-      part += char >= 'A' && char <= 'Z' ? char.toLowerCase() : char;
+      part += nameRule === 'POSTGRESQL' && char >= 'A' && char <= 'Z' ? char.toLowerCase() : char;
     }
   }
   parts.push(part);
@@ -125,11 +124,11 @@ export function nameParts(written: string, nameRule: NameRule): string[] {
 }
 
 /** The index of the quote that closes the quoted identifier opened at `open` (the end of the text if none does). */
-function closingQuote(text: string, open: number): number {
+function closingQuote(text: string, open: number, quote: string): number {
   let i = open + 1;
   while (i < text.length) {
-    if (text[i] === '"') {
-      if (text[i + 1] !== '"') return i;
+    if (text[i] === quote) {
+      if (text[i + 1] !== quote) return i;
       i += 2;
     } else {
       i += 1;
@@ -140,15 +139,13 @@ function closingQuote(text: string, open: number): number {
 
 /**
  * Whether a referenced table (schema may be null when unqualified) is inside the allowed schemas and tables. The
- * reference's names are as the classifier reports them: PostgreSQL's already folded, MySQL's in lower case.
+ * reference is as written (`Classification.writtenTables`; PostgreSQL's names already folded by the parser) and is
+ * compared exactly.
  */
 export function tableAllowed(access: EffectiveAccess, table: { schema: string | null; name: string }, defaultSchema: string | null): boolean {
-  const exact = access.nameRule === 'POSTGRESQL';
-  const given = table.schema ?? defaultSchema;
-  const schema = given === null || exact ? given : given.toLowerCase();
+  const schema = table.schema ?? defaultSchema;
   if (access.allowedSchemas && (schema === null || !access.allowedSchemas.has(schema))) return false;
   if (!access.allowedTables) return true;
   // A bare allowed name matches only an unqualified reference; a qualified one matches its schema.
-  const name = exact ? table.name : table.name.toLowerCase();
-  return table.schema === null ? access.allowedTables.bare.has(name) : access.allowedTables.inSchema.get(schema!)?.has(name) === true;
+  return table.schema === null ? access.allowedTables.bare.has(table.name) : access.allowedTables.inSchema.get(table.schema)?.has(table.name) === true;
 }

@@ -20,7 +20,8 @@ export function defineGrantSchema(): void {
       canBreakGlass: t.exposeBoolean('canBreakGlass'),
       allowedSchemas: t.exposeStringList('allowedSchemas', {
         nullable: true,
-        description: 'null = every schema. PostgreSQL: an unquoted name folds to lower case, a double-quoted one keeps its case (`"Sales"` is not `sales`).',
+        description:
+          'null = every schema. Compared exactly: on PostgreSQL an unquoted name folds to lower case and a double-quoted one keeps its case (`"Sales"` is not `sales`); on MySQL/MariaDB names are as written.',
       }),
       allowedTables: t.exposeStringList('allowedTables', {
         nullable: true,

@@ -12,7 +12,6 @@ import { tableAllowed, type EffectiveAccess } from '../grants/access.ts';
 import { roleHas, type Permission, type Role } from '../identity/permissions.ts';
 
 const FULL_ACCESS: EffectiveAccess = {
-  nameRule: 'POSTGRESQL',
   canRead: true,
   canWrite: true,
   canDdl: true,
@@ -50,7 +49,12 @@ function describe(c: Classification): string {
   return c.readOnly ? 'reads' : c.type === 'DDL' ? 'schema changes' : 'writes';
 }
 
-/** Where an unqualified table name resolves: `public` (the engine pins search_path), or the MySQL database. */
+/** Where an unqualified table name resolves: `public` (the engine pins search_path), or the MySQL database as configured. */
+export function defaultSchemaAsWritten(datasource: Pick<Datasource, 'dbType' | 'databaseName'>): string {
+  return datasource.dbType === 'POSTGRESQL' ? 'public' : datasource.databaseName;
+}
+
+/** The same, for the rules that compare MySQL/MariaDB names in lower case (routing conditions, row security). */
 export function defaultSchemaOf(datasource: Datasource): string {
   return datasource.dbType === 'POSTGRESQL' ? 'public' : datasource.databaseName.toLowerCase();
 }
@@ -58,8 +62,8 @@ export function defaultSchemaOf(datasource: Datasource): string {
 export function assertAllowed(access: EffectiveAccess, c: Classification, datasource: Datasource): void {
   const capability = c.type === 'DDL' ? access.canDdl : c.readOnly ? access.canRead : access.canWrite;
   if (!capability) throw new ForbiddenError(`your grants on "${datasource.name}" do not allow ${describe(c)}`);
-  const defaultSchema = defaultSchemaOf(datasource);
-  const outside = c.tables.filter((table) => !tableAllowed(access, table, defaultSchema));
+  const defaultSchema = defaultSchemaAsWritten(datasource);
+  const outside = c.writtenTables.filter((table) => !tableAllowed(access, table, defaultSchema));
   if (outside.length > 0) {
     throw new ForbiddenError(`your grants on "${datasource.name}" do not cover ${outside.map((t) => (t.schema ? `${t.schema}.${t.name}` : t.name)).join(', ')}`);
   }

@@ -64,3 +64,23 @@ it('rejects MySQL executable comments and other databases', async () => {
   expect(await submit('select 1 /*!50000 , sleep(5) */', analyst)).toMatchObject({ __typename: 'QueryRejected', reason: 'EXECUTABLE_COMMENT' });
   expect(await submit('select * from mysql.user', analyst)).toMatchObject({ __typename: 'Forbidden' });
 });
+
+it('compares names as written: on a case-sensitive server the upper-case twin of the allowed database is another database', async () => {
+  const [[setting]] = (await admin.query('select @@lower_case_table_names as value')) as unknown as [{ value: number }[]];
+  // The harness's server is Linux's default: names are case-sensitive, so both databases exist side by side.
+  expect(Number(setting!.value)).toBe(0);
+  const twin = database.toUpperCase();
+  await admin.query(`create database \`${twin}\`; create table \`${twin}\`.customers (id int, email varchar(200)); insert into \`${twin}\`.customers values (9, 'hidden@twin')`);
+  try {
+    for (const sql of [`select * from ${twin}.customers`, `select * from \`${twin}\`.customers`, `select c.id from customers c join ${twin}.customers t on t.id = c.id`]) {
+      const result = await submit(sql, analyst, { execute: true });
+      expect(result, sql).toMatchObject({ __typename: 'Forbidden' });
+      expect(result.message).toContain(`${twin}.customers`);
+    }
+    // The database as configured still reads, qualified or not.
+    const own = (await submit(`select id from ${database}.customers where id = 1`, analyst, { execute: true })).data!;
+    expect(own.result!.rows).toEqual([[1]]);
+  } finally {
+    await admin.query(`drop database \`${twin}\``);
+  }
+});

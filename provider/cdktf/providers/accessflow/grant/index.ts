@@ -8,7 +8,7 @@ import * as cdktn from 'cdktn';
 
 export interface GrantConfig extends cdktn.TerraformMetaArguments {
   /**
-  * null = every schema. PostgreSQL: an unquoted name folds to lower case, a double-quoted one keeps its case (`"Sales"` is not `sales`).
+  * null = every schema. Compared exactly: on PostgreSQL an unquoted name folds to lower case and a double-quoted one keeps its case (`"Sales"` is not `sales`); on MySQL/MariaDB names are as written.
   *
   * Docs at Terraform Registry: {@link https://registry.accessflow.dev/providers/accessflow/accessflow/latest/docs/resources/grant#allowed_schemas Grant#allowed_schemas}
   */
