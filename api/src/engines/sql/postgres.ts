@@ -212,14 +212,18 @@ class Walker {
     // of so many shapes is slow, so the fields that matter are recognised by key.
     for (const key in obj) {
       const value = obj[key];
-      if (key === 'relname') {
-        if (typeof value === 'string') this.table(obj, scope, false);
+      if (typeof value !== 'object' || value === null) {
+        // Scalars (locations, flags, names) hold nothing to find but a RangeVar's name.
+        if (key === 'relname') {
+          if (typeof value === 'string') this.table(obj, scope, false);
+        } else if (key === 'intoClause') {
+          this.selectInto = true;
+        }
         continue;
       }
+      if (key === 'withClause') continue;
       if (key === 'intoClause') this.selectInto = true;
       else if (key === 'lockingClause' && Array.isArray(value) && value.length > 0) this.locking = true;
-      // Scalars (locations, flags, names) hold nothing to find.
-      if (typeof value !== 'object' || value === null || key === 'withClause') continue;
       if (isFromKey(key)) this.from(value, inner);
       else this.visit(value, inner);
     }
