@@ -85,7 +85,7 @@ export default function Grants() {
           <label class="check"><input type="checkbox" name="canDdl" /> change schema (DDL)</label>
           <label class="check"><input type="checkbox" name="canBreakGlass" /> break glass</label>
         </fieldset>
-        <Field label="Allowed tables" name="allowedTables" problem={problem()} hint="Comma-separated; empty = every table.">{(a) => <input {...a} />}</Field>
+        <Field label="Allowed tables" name="allowedTables" problem={problem()} hint='Comma-separated table or schema.table; empty = every table. Compared exactly: on PostgreSQL quote a mixed-case name ("Orders"); on MySQL write names as the database has them.'>{(a) => <input {...a} />}</Field>
         <Field label="Restricted columns" name="restrictedColumns" problem={problem()} hint="Comma-separated table.column.">{(a) => <input {...a} />}</Field>
         <Field label="Row cap" name="maxRows" problem={problem()}>{(a) => <input {...a} type="number" min="1" />}</Field>
         <Field label="Expires" name="expiresAt" problem={problem()}>{(a) => <input {...a} type="datetime-local" />}</Field>
