@@ -2,7 +2,7 @@
  * Admission: may this caller submit this classified statement on this datasource at all (role, then grants)?
  * Shared by submission and by analysis, so a preview never disagrees with what submit would decide.
  */
-import type { Classification } from '../../engines/sql/classification.ts';
+import type { Classification, TableRef } from '../../engines/sql/classification.ts';
 import { ForbiddenError } from '../../errors.ts';
 import type { Actor } from '../../graphql/context.ts';
 import type { EntityManager } from '../../store/store.ts';
@@ -59,11 +59,21 @@ export function defaultSchemaOf(datasource: Datasource): string {
   return datasource.dbType === 'POSTGRESQL' ? 'public' : datasource.databaseName.toLowerCase();
 }
 
+/**
+ * The names a statement's grants must cover. PostgreSQL searches pg_catalog before the search path (`public`), so an
+ * unqualified `pg_user` is pg_catalog.pg_user; every relation there is named pg_…, so such a name must be allowed
+ * both in pg_catalog and where it would otherwise resolve (a table of public may carry the prefix too).
+ */
+function grantedNamesOf(c: Classification, datasource: Datasource): TableRef[] {
+  if (datasource.dbType !== 'POSTGRESQL') return c.writtenTables;
+  return c.writtenTables.flatMap((table) => (table.schema === null && table.name.startsWith('pg_') ? [table, { schema: 'pg_catalog', name: table.name }] : [table]));
+}
+
 export function assertAllowed(access: EffectiveAccess, c: Classification, datasource: Datasource): void {
   const capability = c.type === 'DDL' ? access.canDdl : c.readOnly ? access.canRead : access.canWrite;
   if (!capability) throw new ForbiddenError(`your grants on "${datasource.name}" do not allow ${describe(c)}`);
   const defaultSchema = defaultSchemaAsWritten(datasource);
-  const outside = c.writtenTables.filter((table) => !tableAllowed(access, table, defaultSchema));
+  const outside = grantedNamesOf(c, datasource).filter((table) => !tableAllowed(access, table, defaultSchema));
   if (outside.length > 0) {
     throw new ForbiddenError(`your grants on "${datasource.name}" do not cover ${outside.map((t) => (t.schema ? `${t.schema}.${t.name}` : t.name)).join(', ')}`);
   }

@@ -99,6 +99,20 @@ describe('reads', () => {
     expect(folded.result!.rows).toEqual([[1]]);
   });
 
+  it('checks an unqualified pg_ name as the system catalog it resolves to (pg_catalog is searched before public)', async () => {
+    await superuserQuery(targetUrl, 'create table public.pg_notes (id int); insert into public.pg_notes values (1)');
+    const before = await rowCounts(t.databaseUrl!);
+    for (const [sql, table] of [['select usename from pg_user', 'pg_catalog.pg_user'], ['select query from pg_stat_activity', 'pg_catalog.pg_stat_activity'], ['select * from pg_notes', 'pg_catalog.pg_notes']] as const) {
+      const result = await submit(sql, analyst, { execute: true });
+      expect(result, sql).toMatchObject({ __typename: 'Forbidden' });
+      expect(result.message).toContain(table);
+    }
+    expect(await rowCounts(t.databaseUrl!)).toEqual(before);
+    // Qualified, a table of public with such a name is an ordinary table of public.
+    const own = (await submit('select id from public.pg_notes', analyst, { execute: true })).data!;
+    expect(own.result!.rows).toEqual([[1]]);
+  });
+
   it("resolves unqualified names to public whatever the database's search_path says", async () => {
     await superuserQuery(targetUrl, `create table secret.customers (id int, name text, email text, region text);
       insert into secret.customers values (99, 'hidden', 'hidden@secret', 'xx')`);
