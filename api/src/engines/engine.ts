@@ -49,6 +49,26 @@ export interface ExecuteRequest {
   statements: BoundStatement[];
   readOnly: boolean;
   maxRows: number;
+  /**
+   * The relations the statement names (the classifier's tables; `schema` null when unqualified), so the result can
+   * say which of them are views and what those read (`ExecutionResult.behindViews`). Omitted: nothing is looked up.
+   */
+  relations?: readonly RelationName[];
+}
+
+export interface RelationName {
+  schema: string | null;
+  name: string;
+}
+
+/**
+ * The named relations that are views (or materialized views) and every relation they read, transitively (the views
+ * themselves included); empty when none of the named relations is a view. `relations: null` when a view was named
+ * but what it reads is not known (MySQL/MariaDB).
+ */
+export interface ViewReads {
+  views: RelationName[];
+  relations: RelationName[] | null;
 }
 
 export interface ResultColumn {
@@ -83,6 +103,8 @@ export interface ExecutionResult {
   rowsAffected: number | null;
   /** From the moment a connection was obtained until the transaction was finished. */
   durationMs: number;
+  /** Set when the request listed its `relations`: a view hides the tables a value may come from (masking needs them). */
+  behindViews?: ViewReads;
 }
 
 export type EngineErrorKind = 'CONNECTION' | 'AUTHENTICATION' | 'TIMEOUT' | 'QUERY';

@@ -81,7 +81,9 @@ import {
   type Engine,
   type ExecuteRequest,
   type ExecutionResult,
+  type RelationName,
   type ResultColumn,
+  type ViewReads,
 } from '../engine.ts';
 import type { PoolStats, SchemaSnapshot } from '../introspection.ts';
 import { introspectMysql, mysqlPoolStats } from './introspect.ts';
@@ -249,6 +251,8 @@ class MysqlRequest {
       }
       const fields = last?.fields ?? [];
       const columns = await this.#columnsOf(fields);
+      const relations = this.#request.relations;
+      const behindViews = relations !== undefined && relations.length > 0 ? await this.#viewsAmong(relations) : undefined;
       if (!readOnly) await this.#simple('COMMIT');
       const kept = last?.rows ?? [];
       const rows = kept.slice(0, maxRows).map((row) => row.map((value, i) => fromMysqlValue(fields[i], value)));
@@ -259,6 +263,7 @@ class MysqlRequest {
         truncated: (last?.received ?? 0) > maxRows,
         rowsAffected: readOnly ? null : written,
         durationMs: elapsedMs(startedAt),
+        ...(behindViews ? { behindViews } : {}),
       };
     } catch (error) {
       const engineError = toEngineError(error, this.#spec, 'query');
@@ -343,6 +348,24 @@ class MysqlRequest {
         ? { schema: field.schema, table: field.orgTable, column: field.orgName }
         : null,
     }));
+  }
+
+  /**
+   * Which named relations are views. What a view reads is not looked up (MariaDB has no view-table usage view), so
+   * when there is one the relations behind it are unknown, and masking treats every computed value as possibly
+   * derived from a masked column.
+   */
+  async #viewsAmong(relations: readonly RelationName[]): Promise<ViewReads> {
+    const pairs = relations.map(({ schema, name }) => [schema ?? this.#spec.database, name] as const);
+    const outcome = await this.#statement(
+      `SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES
+        WHERE TABLE_TYPE = 'VIEW' AND (${pairs.map(() => '(TABLE_SCHEMA = ? AND TABLE_NAME = ?)').join(' OR ')})
+        LIMIT ${pairs.length * 2}`,
+      pairs.flat(),
+      pairs.length * 2,
+    );
+    const views = outcome.rows.map((row) => ({ schema: String(row[0]), name: String(row[1]) }));
+    return { views, relations: views.length === 0 ? [] : null };
   }
 
   async #baseline(): Promise<Baseline> {

@@ -52,7 +52,9 @@ import {
   type ExecuteRequest,
   type ExecutionResult,
   type ColumnSource,
+  type RelationName,
   type ResultColumn,
+  type ViewReads,
 } from '../engine.ts';
 import type { PoolStats, SchemaSnapshot } from '../introspection.ts';
 import { introspectPostgres, postgresPoolStats } from './introspect.ts';
@@ -175,7 +177,7 @@ class PostgresRequest {
 
   async run(): Promise<ExecutionResult> {
     const client = this.#client;
-    const { readOnly, maxRows, statements } = this.#request;
+    const { readOnly, maxRows, statements, relations } = this.#request;
     client.on('error', this.#onClientError);
     let result: ExecutionResult;
     try {
@@ -185,6 +187,7 @@ class PostgresRequest {
       let written = 0;
       let last: PortalResult | undefined;
       let catalog: CatalogLookup | null = null;
+      let behind: readonly (string | null)[][] | null = null;
       for (const [index, statement] of statements.entries()) {
         const isFirst = index === 0;
         const isLast = index === statements.length - 1;
@@ -192,6 +195,7 @@ class PostgresRequest {
         // by the catalog lookup of the columns it returned the last time it ran (see #columnsOf).
         const opening = isFirst ? transactionOpening(readOnly, timeoutMs) : [];
         const predicted = isLast && readOnly ? this.#pool.columnSources.get(shapeOf(statement.sql)) ?? null : null;
+        const views = isLast && relations !== undefined && relations.length > 0 ? viewsStep(relations) : null;
         const steps: PipelineStep[] = [
           ...opening,
           {
@@ -202,6 +206,7 @@ class PostgresRequest {
             describe: true,
           },
           ...(predicted ? [catalogStep(predicted)] : []),
+          ...(views ? [views] : []),
         ];
         const results = await this.#runWatched(new Pipeline(steps), pid, timeoutMs);
         const outcome = results[opening.length]!;
@@ -217,9 +222,11 @@ class PostgresRequest {
         if (isLast) {
           last = outcome;
           if (predicted) catalog = { asked: predicted, rows: results[opening.length + 1]!.rows };
+          if (views) behind = results.at(-1)!.rows;
         }
       }
       const fields = last?.fields ?? [];
+      const behindViews = behind === null ? undefined : viewReadsOf(behind);
       const columns = await this.#columnsOf(last === undefined ? null : statements.at(-1)!.sql, fields, catalog);
       const kept = last?.rows ?? [];
       const rows = kept.slice(0, maxRows).map((row) => row.map((text, i) => fromPostgresText(fields[i]?.dataTypeID ?? 25, text)));
@@ -233,6 +240,7 @@ class PostgresRequest {
         truncated: kept.length > maxRows || (last?.suspended ?? false),
         rowsAffected: readOnly ? null : written,
         durationMs,
+        ...(behindViews ? { behindViews } : {}),
       };
     } catch (error) {
       const engineError = toEngineError(error, this.#spec, 'query');
@@ -393,6 +401,54 @@ function catalogStep(keys: ColumnKeys): PipelineStep {
     describe: false,
     name: 'accessflow_result_columns',
   };
+}
+
+/**
+ * Which of the named relations are views or materialized views, and what those read, transitively: the relations a
+ * view's rewrite rule depends on. An unqualified name is looked up where the server resolves it: pg_catalog for a
+ * pg_ name, else `public` (the pinned search path). Rows of (schema, name, is-a-named-view).
+ */
+function viewsStep(relations: readonly RelationName[]): PipelineStep {
+  const candidates = relations.flatMap(({ schema, name }) =>
+    schema !== null ? [[schema, name]] : name.startsWith('pg_') ? [['pg_catalog', name], ['public', name]] : [['public', name]],
+  );
+  const text = `WITH RECURSIVE named AS (
+      SELECT c.oid FROM unnest($1::text[], $2::text[]) AS r(s, n)
+        JOIN pg_catalog.pg_namespace ns ON ns.nspname = r.s
+        JOIN pg_catalog.pg_class c ON c.relnamespace = ns.oid AND c.relname = r.n AND c.relkind IN ('v', 'm')
+    ), behind(oid) AS (
+      SELECT oid FROM named
+      UNION
+      SELECT d.refobjid FROM behind
+        JOIN pg_catalog.pg_rewrite w ON w.ev_class = behind.oid
+        JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.objid = w.oid AND d.refclassid = 'pg_catalog.pg_class'::regclass
+    )
+    SELECT n.nspname, c.relname, (c.oid IN (SELECT oid FROM named))::text
+      FROM behind JOIN pg_catalog.pg_class c ON c.oid = behind.oid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace`;
+  return {
+    text,
+    values: [textArray(candidates.map(([schema]) => schema!)), textArray(candidates.map(([, name]) => name!))],
+    limit: 0,
+    keepRows: true,
+    describe: false,
+    name: ownStatementName(text),
+  };
+}
+
+/** A PostgreSQL text[] literal of arbitrary strings. */
+function textArray(values: readonly string[]): string {
+  return `{${values.map((value) => `"${value.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`).join(',')}}`;
+}
+
+function viewReadsOf(rows: readonly (string | null)[][]): ViewReads {
+  const views: RelationName[] = [];
+  const relations: RelationName[] = [];
+  for (const [schema, name, named] of rows) {
+    const relation = { schema: schema!, name: name! };
+    relations.push(relation);
+    if (named === 'true') views.push(relation);
+  }
+  return { views, relations: views.length === 0 ? [] : relations };
 }
 
 /** The engine's own statements are prepared once per connection under a name derived from their text. */

@@ -2,7 +2,9 @@
  * Masking one execution's rows for the person who ran it: the grant's restricted columns (always `***`) and
  * the masking policies not revealed to them. A result column is matched through the table and column it comes
  * from when the engine reports it (so an alias does not unmask it); a computed column over a table that has
- * any masking rule is masked in full, because its value may be derived from a masked column.
+ * any masking rule is masked in full, because its value may be derived from a masked column. A view hides the
+ * tables it reads, so those count as read too (as reported by the engine), and a column of a view is treated as
+ * computed; when what a view reads is unknown, every computed column is masked in full if any rule applies.
  */
 import type { ExecutionResult } from '../../engines/engine.ts';
 import type { Classification } from '../../engines/sql/classification.ts';
@@ -33,10 +35,14 @@ export function maskResult(
   if (rules.length === 0) return { rows: result.rows, appliedPolicyIds: [], maskedColumns: [] };
 
   const tables = classification.tables;
-  const ruleTouchesQuery = rules.some((rule) => columnRefTouches(rule.columnRef, tables));
+  const behind = result.behindViews;
+  const read = behind === undefined ? tables : behind.relations === null ? null : [...tables, ...behind.relations];
+  const ruleTouchesQuery = read === null || rules.some((rule) => columnRefTouches(rule.columnRef, read));
+  const isView = (source: { schema: string | null; table: string }) =>
+    behind?.views.some((view) => view.name === source.table && (source.schema === null || view.schema === source.schema)) ?? false;
 
   const plan = result.columns.map((column) => {
-    if (column.source === null) return ruleTouchesQuery ? DERIVED : null;
+    if (column.source === null || (column.source && isView(column.source))) return ruleTouchesQuery ? DERIVED : null;
     // Sources to try: the engine's, else every table the statement reads (fail closed: a match on any masks).
     const sources: ResultColumnSource[] = column.source
       ? [{ name: column.source.column, table: { schema: column.source.schema, name: column.source.table } }]

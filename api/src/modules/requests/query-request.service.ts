@@ -959,7 +959,8 @@ export class QueryRequestService {
     try {
       const rewritten = rowSecured ?? (await filtered(datasource, classification, sqlText, predicates));
       const maxRows = Math.min(access.maxRows ?? datasource.maxRowsPerQuery, datasource.maxRowsPerQuery);
-      const execution = { statements: rewritten.statements, readOnly: classification.readOnly, maxRows };
+      // The named relations go along so the engine can say which are views and what those read (for masking).
+      const execution = { statements: rewritten.statements, readOnly: classification.readOnly, maxRows, relations: classification.writtenTables };
       const engine = engineFor(datasource.dbType);
       const replica = classification.readOnly ? this.datasources.replicaSpec(datasource) : null;
       let result: ExecutionResult | null = null;

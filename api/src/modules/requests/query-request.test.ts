@@ -67,6 +67,23 @@ describe('reads', () => {
     ]);
   });
 
+  it('masks what is read through a view, or a view of a view, of a table with masked columns (in full: a view column may be any expression)', async () => {
+    await superuserQuery(targetUrl, `create view customers_v as select id, email as contact, upper(email) as shout from customers;
+      create view customers_vv as select * from customers_v; create materialized view customers_mv as select id, email from customers;
+      create view plain_v as select 1 as one`);
+    for (const [sql, row] of [
+      ['select contact, shout from customers_v where id = 1', ['***', '***']],
+      ['select contact from customers_vv where id = 1', ['***']],
+      ['select (select contact from customers_v where id = 1) as c', ['***']],
+      ['select email from customers_mv where id = 1', ['***']],
+    ] as const) {
+      const request = (await submit(sql, analyst, { execute: true })).data!;
+      expect(request.result!.rows, sql).toEqual([row]);
+    }
+    // A view over nothing masked masks nothing.
+    expect((await submit('select one from plain_v', analyst, { execute: true })).data!.result!.rows).toEqual([[1]]);
+  });
+
   it('masks an aliased column through its source column', async () => {
     const request = (await submit('select email as contact from customers where id = 1', analyst, { execute: true })).data!;
     expect(request.result!.rows).toEqual([['p***@example.com']]);
