@@ -138,6 +138,8 @@ export interface Engine {
    * the sum over statements for writes.
    */
   execute(poolKey: string, spec: ConnectionSpec, request: ExecuteRequest): Promise<ExecutionResult>;
+  /** Which of the relations are views and what those read (as `ExecutionResult.behindViews`), in a read of its own. */
+  viewReads(poolKey: string, spec: ConnectionSpec, relations: readonly RelationName[]): Promise<ViewReads>;
   /**
    * Drops the pool of a datasource (spec changed or datasource deleted). No new request gets it; requests already
    * using it finish, then it is closed. Resolves when it is closed if it was idle, at once otherwise.

@@ -141,6 +141,11 @@ export class MysqlEngine implements Engine {
     }
   }
 
+  async viewReads(poolKey: string, spec: ConnectionSpec, relations: readonly RelationName[]): Promise<ViewReads> {
+    const query = viewsQuery(relations, spec.database);
+    return viewReadsOf((await this.execute(poolKey, spec, { statements: [{ sql: query.sql, params: query.params }], readOnly: true, maxRows: query.cap })).rows);
+  }
+
   async execute(poolKey: string, spec: ConnectionSpec, request: ExecuteRequest): Promise<ExecutionResult> {
     validateRequest(request);
     const lease = this.#pools.lease(poolKey, spec);
@@ -350,22 +355,10 @@ class MysqlRequest {
     }));
   }
 
-  /**
-   * Which named relations are views. What a view reads is not looked up (MariaDB has no view-table usage view), so
-   * when there is one the relations behind it are unknown, and masking treats every computed value as possibly
-   * derived from a masked column.
-   */
+  /** Which named relations are views (see viewsQuery); masking then treats every computed value as possibly masked. */
   async #viewsAmong(relations: readonly RelationName[]): Promise<ViewReads> {
-    const pairs = relations.map(({ schema, name }) => [schema ?? this.#spec.database, name] as const);
-    const outcome = await this.#statement(
-      `SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES
-        WHERE TABLE_TYPE = 'VIEW' AND (${pairs.map(() => '(TABLE_SCHEMA = ? AND TABLE_NAME = ?)').join(' OR ')})
-        LIMIT ${pairs.length * 2}`,
-      pairs.flat(),
-      pairs.length * 2,
-    );
-    const views = outcome.rows.map((row) => ({ schema: String(row[0]), name: String(row[1]) }));
-    return { views, relations: views.length === 0 ? [] : null };
+    const query = viewsQuery(relations, this.#spec.database);
+    return viewReadsOf((await this.#statement(query.sql, query.params, query.cap)).rows);
   }
 
   async #baseline(): Promise<Baseline> {
@@ -704,3 +697,22 @@ function toEngineError(error: unknown, spec: ConnectionSpec, phase: 'connect' | 
   return new EngineError('QUERY', message, code);
 }
 
+/**
+ * Which named relations are views (an unqualified name is in the datasource's database). What a view reads is not
+ * looked up (MariaDB has no view-table usage view), so when there is one the relations behind it are unknown.
+ */
+function viewsQuery(relations: readonly RelationName[], database: string): { sql: string; params: string[]; cap: number } {
+  const pairs = relations.map(({ schema, name }) => [schema ?? database, name]);
+  return {
+    sql: `SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES
+           WHERE TABLE_TYPE = 'VIEW' AND (${pairs.map(() => '(TABLE_SCHEMA = ? AND TABLE_NAME = ?)').join(' OR ')})
+           LIMIT ${pairs.length * 2}`,
+    params: pairs.flat() as string[],
+    cap: pairs.length * 2,
+  };
+}
+
+function viewReadsOf(rows: readonly unknown[][]): ViewReads {
+  const views = rows.map((row) => ({ schema: String(row[0]), name: String(row[1]) }));
+  return { views, relations: views.length === 0 ? [] : null };
+}

@@ -132,6 +132,14 @@ export class PostgresEngine implements Engine {
     }
   }
 
+  async viewReads(poolKey: string, spec: ConnectionSpec, relations: readonly RelationName[]): Promise<ViewReads> {
+    const step = viewsStep(relations);
+    const result = await this.execute(poolKey, spec, { statements: [{ sql: step.text, params: [...step.values] }], readOnly: true, maxRows: MAX_VIEW_READS });
+    const reads = viewReadsOf(result.rows as (string | null)[][]);
+    // More than the cap: what the views read is not known in full.
+    return result.truncated ? { views: reads.views, relations: null } : reads;
+  }
+
   evict(poolKey: string): Promise<void> {
     return this.#pools.evict(poolKey);
   }
@@ -434,6 +442,9 @@ function viewsStep(relations: readonly RelationName[]): PipelineStep {
     name: ownStatementName(text),
   };
 }
+
+/** Most relations a `viewReads` lookup reports before it calls what the views read unknown. */
+const MAX_VIEW_READS = 10_000;
 
 /** A PostgreSQL text[] literal of arbitrary strings. */
 function textArray(values: readonly string[]): string {

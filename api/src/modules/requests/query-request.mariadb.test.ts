@@ -95,3 +95,18 @@ it('masks what is read through a view in full, since what a view reads is not kn
   const plain = (await submit('select one from plain_v', analyst, { execute: true })).data!;
   expect(plain.result!.rows).toEqual([['***']]);
 });
+
+it('refuses a view to someone row security applies to, since what the view reads is not known here', async () => {
+  const scoped = await createUserWithKey(t, org.admin, 'ANALYST', 'scoped@acme.test');
+  await mutate('upsertGrant', 'mutation($input: UpsertGrantInput!) { upsertGrant(input: $input) { __typename } }',
+    { input: { datasourceId, userId: scoped.id, canRead: true, allowedSchemas: [database] } }, org.admin);
+  const policy = await mutate('upsertRowSecurityPolicy', 'mutation($input: UpsertRowSecurityPolicyInput!) { upsertRowSecurityPolicy(input: $input) { __typename ... on Error { message } } }',
+    { input: { datasourceId, tableName: 'customers', columnName: 'region', operator: 'EQUALS', valueType: 'LITERAL', valueExpression: 'eu', appliesToUserIds: [scoped.id] } }, org.admin);
+  expect(policy.__typename).toBe('MutationUpsertRowSecurityPolicySuccess');
+  await admin.query(`create view ${database}.regions_v as select id, region from ${database}.customers`);
+  const viaView = (await submit('select id from regions_v', scoped, { execute: true })).data!;
+  expect(viaView).toMatchObject({ status: 'FAILED', result: null });
+  expect(viaView.error).toMatch(/regions_v is a view, and what it reads is not known here while row security applies to you/);
+  const direct = (await submit('select id from customers order by id', scoped, { execute: true })).data!;
+  expect(direct.result!.rows.every(([id]) => id !== 2)).toBe(true);
+});

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
 import { LRUCache } from 'lru-cache';
-import { EngineError, engineFor, type ExecutionResult } from '../../engines/engine.ts';
+import { EngineError, engineFor, type ConnectionSpec, type ExecutionResult } from '../../engines/engine.ts';
 import { ConflictError, DomainError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.ts';
 import type { Bus } from '../../bus/bus.ts';
 import type { Actor, Origin } from '../../graphql/context.ts';
@@ -30,7 +30,7 @@ import { RISK_LEVELS, type Approver } from '../review/review-plan.entity.ts';
 import { eligibleApprover, reviewPlanOf } from '../review/approvers.ts';
 import { route } from '../routing/evaluate.ts';
 import { routingFacts, type RoutingPolicyService } from '../routing/routing-policy.service.ts';
-import { rewriteForRowSecurity, RowSecurityUnrewritable, type RewriteResult, type RowPredicate } from '../rowsecurity/rewrite.ts';
+import { displayTable, PredicateIndex, rewriteForRowSecurity, RowSecurityUnrewritable, type RewriteResult, type RowPredicate } from '../rowsecurity/rewrite.ts';
 import type { RowSecurityPolicyService } from '../rowsecurity/row-security-policy.service.ts';
 import { accessOf, assertAllowed, assertRoleMay, defaultSchemaOf } from './admission.ts';
 import { AdmissionCache, type AdmissionInputs } from './admission-cache.ts';
@@ -958,6 +958,7 @@ export class QueryRequestService {
     let target: RunOutcome['target'] = { on: 'PRIMARY', replicaError: null };
     try {
       const rewritten = rowSecured ?? (await filtered(datasource, classification, sqlText, predicates));
+      if (predicates.length > 0) await refuseViewsOverRowSecured(datasource, classification, predicates, this.datasources.connectionSpec(datasource));
       const maxRows = Math.min(access.maxRows ?? datasource.maxRowsPerQuery, datasource.maxRowsPerQuery);
       // The named relations go along so the engine can say which are views and what those read (for masking).
       const execution = { statements: rewritten.statements, readOnly: classification.readOnly, maxRows, relations: classification.writtenTables };
@@ -1154,6 +1155,29 @@ function sha256(text: string): string {
 }
 
 /** The statements to run, filtered by the row-security predicates; a shape that cannot be filtered is refused. */
+/**
+ * Row security rewrites the tables a statement names; a view hides the tables it reads, so a statement that names a
+ * view reading a row-secured table (or a view whose reads are not known, on MySQL/MariaDB) is refused, never run
+ * unfiltered. Looked up on the target just before the run, only when row security applies to the caller.
+ */
+async function refuseViewsOverRowSecured(datasource: Datasource, c: Classification, predicates: RowPredicate[], spec: ConnectionSpec): Promise<void> {
+  if (c.writtenTables.length === 0) return;
+  const reads = await engineFor(datasource.dbType).viewReads(datasource.id, spec, c.writtenTables);
+  if (reads.views.length === 0) return;
+  const views = reads.views.map((v) => displayTable(v.schema, v.name)).join(', ');
+  if (reads.relations === null) {
+    throw new QueryRejectedError('ROW_SECURITY_UNREWRITABLE', `${views} is a view, and what it reads is not known here while row security applies to you: query its tables instead`);
+  }
+  const index = new PredicateIndex(predicates, defaultSchemaOf(datasource), true);
+  const secured = reads.relations.find((r) => index.forTable(r.schema, r.name).length > 0);
+  if (secured) {
+    throw new QueryRejectedError(
+      'ROW_SECURITY_UNREWRITABLE',
+      `the view ${views} reads the row-secured table ${displayTable(secured.schema, secured.name)}, which row security cannot filter through a view: query the table itself`,
+    );
+  }
+}
+
 async function filtered(datasource: Datasource, c: Classification, sql: string, predicates: RowPredicate[]) {
   const texts = c.transactional ? c.statements.map((s) => s.text) : [sql];
   try {

@@ -263,6 +263,26 @@ describe('row security', () => {
     expect(result).toMatchObject({ __typename: 'QueryRejected', reason: 'ROW_SECURITY_UNREWRITABLE' });
   });
 
+  it('refuses a read or a write through a view of a row-secured table, which it cannot filter', async () => {
+    await superuserQuery(targetUrl, 'create view customers_rs_v as select id, region, name from customers; create view customers_rs_vv as select * from customers_rs_v');
+    const before = await superuserQuery(targetUrl, 'select id, name from customers order by id');
+    for (const sql of ['select id from customers_rs_v', 'select id from customers_rs_vv', 'select (select count(*) from customers_rs_v) as n', "update customers_rs_v set name = 'via view'"]) {
+      const submitted = await submit(sql, scoped, { execute: true });
+      if (submitted.__typename === 'MutationSubmitQuerySuccess' && submitted.data!.status === 'PENDING_REVIEW') {
+        await decide(submitted.data!.id, 'APPROVE', reviewer);
+        const ran = (await execute(submitted.data!.id, scoped)).data!;
+        expect(ran, sql).toMatchObject({ status: 'FAILED', result: null });
+        expect(ran.error, sql).toMatch(/customers_rs_v.*reads the row-secured table public\.customers/);
+      } else {
+        expect(submitted.data, sql).toMatchObject({ status: 'FAILED', result: null });
+        expect(submitted.data!.error, sql).toMatch(/customers_rs_vv?.*reads the row-secured table public\.customers/);
+      }
+    }
+    expect(await superuserQuery(targetUrl, 'select id, name from customers order by id')).toEqual(before);
+    // Someone no row-security policy applies to reads through the view (masked in full: their masking covers customers).
+    expect((await submit('select count(*) as n from customers_rs_v', analyst, { execute: true })).data).toMatchObject({ status: 'EXECUTED', result: { rows: [['***']] } });
+  });
+
   it('shows no rows when the variable has no value', async () => {
     await mutate('updateUser', 'mutation($id: ID!) { updateUser(input: { id: $id, attributes: {} }) { __typename } }', { id: scoped.id }, org.admin);
     const none = (await submit('select id from customers', scoped, { execute: true })).data!;
