@@ -84,6 +84,14 @@ describe('reads', () => {
     expect((await submit('select one from plain_v', analyst, { execute: true })).data!.result!.rows).toEqual([[1]]);
   });
 
+  it('masks in full what a function of unknown effect returns, after review (it may read a masked table)', async () => {
+    await superuserQuery(targetUrl, "create function contact_of(int) returns text language sql stable as 'select email from customers where id = $1'");
+    const submitted = (await submit('select contact_of(1) as contact', analyst)).data!;
+    expect(submitted).toMatchObject({ status: 'PENDING_REVIEW', readOnly: false });
+    await decide(submitted.id, 'APPROVE', reviewer);
+    expect((await execute(submitted.id, analyst)).data!.result!.rows).toEqual([['***']]);
+  });
+
   it('masks an aliased column through its source column', async () => {
     const request = (await submit('select email as contact from customers where id = 1', analyst, { execute: true })).data!;
     expect(request.result!.rows).toEqual([['p***@example.com']]);
