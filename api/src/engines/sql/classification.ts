@@ -34,6 +34,8 @@ export interface StatementInfo {
   /** The top-level statement has a LIMIT / FETCH FIRST with a count (not LIMIT ALL). */
   hasLimit: boolean;
   readOnly: boolean;
+  /** Functions and operators called that are not known to be side-effect free: they may read any table. */
+  opaqueCalls: string[];
 }
 
 export interface Classification {
@@ -53,6 +55,8 @@ export interface Classification {
   transactional: boolean;
   /** Proven read-only; false unless certain. */
   readOnly: boolean;
+  /** Every statement's opaque calls (see StatementInfo.opaqueCalls), deduplicated. */
+  opaqueCalls: string[];
 }
 
 /** One statement of a script, for reviewing a file statement by statement (never for execution). */
@@ -152,6 +156,7 @@ export function combine(statements: StatementInfo[], transactional: boolean): Cl
       hasLimit: only.hasLimit,
       transactional,
       readOnly: only.readOnly,
+      opaqueCalls: only.opaqueCalls,
     };
   }
   const tables = new TableSet();
@@ -170,6 +175,7 @@ export function combine(statements: StatementInfo[], transactional: boolean): Cl
     hasLimit: statements.length > 0 && statements.every((s) => s.hasLimit),
     transactional,
     readOnly: statements.length > 0 && statements.every((s) => s.readOnly),
+    opaqueCalls: [...new Set(statements.flatMap((s) => s.opaqueCalls))],
   };
 }
 

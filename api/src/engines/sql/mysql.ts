@@ -490,7 +490,8 @@ function classifyStatement(piece: Piece, dialect: Dialect): StatementInfo {
   walker.visit(ast, new Set());
   addParserTableList(walker, piece.parserText.slice(offset), dialect);
   const type = strongest([base, ...walker.writes]);
-  const pure = walker.unproven.length === 0 && unprovenCalls(tokens, walker.cteNames).length === 0;
+  const opaqueCalls = [...new Set([...walker.unproven, ...unprovenCalls(tokens, walker.cteNames)])];
+  const pure = opaqueCalls.length === 0;
   let hasWhere = false;
   if (type === 'UPDATE' || type === 'DELETE') hasWhere = !walker.unfilteredWrite;
   else if (type === 'SELECT') hasWhere = arms(ast).every((arm) => arm.where !== null && arm.where !== undefined);
@@ -503,6 +504,7 @@ function classifyStatement(piece: Piece, dialect: Dialect): StatementInfo {
     hasWhere,
     hasLimit: hasLimit(type === 'SELECT' ? lastArm : ast),
     readOnly: type === 'SELECT' && walker.writes.length === 0 && !walker.locking && !walker.assigns && pure,
+    opaqueCalls,
   };
   // EXPLAIN without ANALYZE only plans; functions may still be evaluated while planning.
   if (planOnly) return { ...info, type: 'SELECT', readOnly: pure && !walker.assigns };

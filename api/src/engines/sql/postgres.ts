@@ -454,6 +454,7 @@ function analyze(type: string, body: Obj): Analysis {
       hasWhere,
       hasLimit: type === 'SelectStmt' && selectHasLimit(body),
       readOnly,
+      opaqueCalls: pureExpressions ? [] : [...new Set(walker.unproven)],
     },
     pureExpressions,
   };
@@ -495,7 +496,16 @@ function classifyStatement(stmt: unknown, text: string): StatementInfo {
 }
 
 function withText(info: Omit<StatementInfo, 'text'>, text: string): StatementInfo {
-  return { type: info.type, text, tables: info.tables, writtenTables: info.writtenTables, hasWhere: info.hasWhere, hasLimit: info.hasLimit, readOnly: info.readOnly };
+  return {
+    type: info.type,
+    text,
+    tables: info.tables,
+    writtenTables: info.writtenTables,
+    hasWhere: info.hasWhere,
+    hasLimit: info.hasLimit,
+    readOnly: info.readOnly,
+    opaqueCalls: info.opaqueCalls,
+  };
 }
 
 /**

@@ -5,7 +5,7 @@
  * any masking rule is masked in full, because its value may be derived from a masked column. A view hides the
  * tables it reads, so those count as read too (as reported by the engine), and a column of a view is treated as
  * computed; when what a view reads is unknown, every computed column is masked in full if any rule applies. So it
- * is for a read that calls a function not known to be side-effect free (a user's function may read any table).
+ * is for a statement that calls a function not known to be side-effect free (a user's function may read any table).
  */
 import type { ExecutionResult } from '../../engines/engine.ts';
 import type { Classification } from '../../engines/sql/classification.ts';
@@ -38,8 +38,8 @@ export function maskResult(
   const tables = classification.tables;
   const behind = result.behindViews;
   const read = behind === undefined ? tables : behind.relations === null ? null : [...tables, ...behind.relations];
-  // A read that is not proven read-only calls a function of unknown effect (or locks rows): it may read anything.
-  const opaque = read === null || (classification.type === 'SELECT' && !classification.readOnly);
+  // A function of unknown effect may read any table.
+  const opaque = read === null || classification.opaqueCalls.length > 0;
   const ruleTouchesQuery = opaque || rules.some((rule) => columnRefTouches(rule.columnRef, read));
   const isView = (source: { schema: string | null; table: string }) =>
     behind?.views.some((view) => view.name === source.table && (source.schema === null || view.schema === source.schema)) ?? false;

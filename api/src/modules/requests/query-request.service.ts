@@ -1179,6 +1179,13 @@ async function refuseViewsOverRowSecured(datasource: Datasource, c: Classificati
 }
 
 async function filtered(datasource: Datasource, c: Classification, sql: string, predicates: RowPredicate[]) {
+  // A function of unknown effect may read a row-secured table, which the rewrite cannot see into.
+  if (predicates.length > 0 && c.opaqueCalls.length > 0) {
+    throw new QueryRejectedError(
+      'ROW_SECURITY_UNREWRITABLE',
+      `${c.opaqueCalls.join(', ')} may read tables that row security, which applies to you here, cannot see into: use only functions known to be side-effect free`,
+    );
+  }
   const texts = c.transactional ? c.statements.map((s) => s.text) : [sql];
   try {
     return await rewriteForRowSecurity(datasource.dbType, texts, predicates, defaultSchemaOf(datasource));

@@ -291,6 +291,15 @@ describe('row security', () => {
     expect((await submit('select count(*) as n from customers_rs_v', analyst, { execute: true })).data).toMatchObject({ status: 'EXECUTED', result: { rows: [['***']] } });
   });
 
+  it('refuses a function of unknown effect at submission, which row security cannot see into', async () => {
+    await superuserQuery(targetUrl, "create function region_count(text) returns bigint language sql stable as 'select count(*) from customers where region = $1'");
+    const result = await submit("select region_count('us') as n", scoped, { execute: true });
+    expect(result).toMatchObject({ __typename: 'QueryRejected', reason: 'ROW_SECURITY_UNREWRITABLE' });
+    expect(result.message).toMatch(/region_count may read tables that row security/);
+    // Built-in functions known to be side-effect free are fine.
+    expect((await submit("select lower(region) from customers where id = 2", scoped, { execute: true })).data).toMatchObject({ status: 'EXECUTED' });
+  });
+
   it('shows no rows when the variable has no value', async () => {
     await mutate('updateUser', 'mutation($id: ID!) { updateUser(input: { id: $id, attributes: {} }) { __typename } }', { id: scoped.id }, org.admin);
     const none = (await submit('select id from customers', scoped, { execute: true })).data!;

@@ -225,7 +225,7 @@ describe('decide (for the request workflow) and simulateRouting', () => {
     const decideFor = (over: Partial<Parameters<typeof routingFacts>[0]['classification']>, cicdOrigin = false) =>
       store.tenant(org.orgId, async (em) => {
         const datasource = await em.findOneOrFail(DatasourceEntity, { id: datasourceId });
-        const classification = { type: 'SELECT' as const, statements: [], tables: [{ schema: null, name: 'orders' }], writtenTables: [{ schema: null, name: 'orders' }], hasWhere: true, hasLimit: false, transactional: false, readOnly: true, ...over };
+        const classification = { type: 'SELECT' as const, statements: [], tables: [{ schema: null, name: 'orders' }], writtenTables: [{ schema: null, name: 'orders' }], hasWhere: true, hasLimit: false, transactional: false, readOnly: true, opaqueCalls: [], ...over };
         return route(await routingPolicies.applicable(em, datasourceId), routingFacts({ datasource, classification, risk: { level: 'LOW', score: 5 }, requesterRole: 'ANALYST', requesterGroupIds: [], cicdOrigin, planMinApprovals: 1, now: new Date() })).decision;
       });
     expect(await decideFor({ type: 'DELETE', hasWhere: false, readOnly: false })).toMatchObject({ policyName: 'block-delete-without-where', verdict: 'REJECT', reason: 'routing policy "block-delete-without-where" (AUTO_REJECT): DELETE needs a WHERE' });
